@@ -1,0 +1,115 @@
+import type { Config } from '@docusaurus/types';
+import type * as Preset from '@docusaurus/preset-classic';
+import { themes as prismThemes } from 'prism-react-renderer';
+
+// The site is published at the domain root; every URL is emitted without a
+// trailing slash (`/toolhive/concepts/backend-auth.html`), which is what
+// vercel.json's `cleanUrls: true` + `trailingSlash: false` serve.
+const config: Config = {
+  title: 'ToolHive token exchange, verified',
+  tagline:
+    'Guides for backend authentication with OAuth 2.0 token exchange (RFC 8693), every code sample run before the site is built.',
+  favicon: 'img/favicon.svg',
+  url: 'https://toolhive-token-exchange.vercel.app',
+  baseUrl: '/',
+  trailingSlash: false,
+
+  onBrokenLinks: 'throw',
+  onBrokenAnchors: 'throw',
+  onDuplicateRoutes: 'throw',
+
+  future: {
+    v4: true,
+    faster: true,
+  },
+
+  i18n: { defaultLocale: 'en', locales: ['en'] },
+
+  markdown: {
+    mermaid: true,
+    format: 'detect',
+    hooks: {
+      onBrokenMarkdownLinks: 'throw',
+      onBrokenMarkdownImages: 'throw',
+    },
+  },
+
+  themes: [
+    '@docusaurus/theme-mermaid',
+    [
+      '@easyops-cn/docusaurus-search-local',
+      {
+        hashed: true,
+        indexBlog: false,
+        indexPages: true,
+        docsRouteBasePath: '/',
+        highlightSearchTermsOnTargetPage: false,
+        explicitSearchResultPath: true,
+      },
+    ],
+  ],
+
+  presets: [
+    [
+      'classic',
+      {
+        docs: {
+          routeBasePath: '/',
+          sidebarPath: './sidebars.ts',
+          showLastUpdateTime: false,
+        },
+        blog: false,
+        theme: {
+          customCss: './src/css/custom.css',
+        },
+      } satisfies Preset.Options,
+    ],
+  ],
+
+  themeConfig: {
+    colorMode: {
+      defaultMode: 'light',
+      respectPrefersColorScheme: true,
+    },
+    navbar: {
+      title: 'ToolHive token exchange',
+      logo: { alt: 'ToolHive token exchange', src: 'img/favicon.svg' },
+      items: [
+        { type: 'docSidebar', sidebarId: 'toolhive', position: 'left', label: 'Guides' },
+        {
+          to: '/toolhive/reference/token-exchange-proxy',
+          label: 'Reference proxy',
+          position: 'left',
+        },
+      ],
+    },
+    footer: {
+      style: 'dark',
+      links: [
+        {
+          title: 'Guides',
+          items: [
+            { label: 'Backend authentication', to: '/toolhive/concepts/backend-auth' },
+            { label: 'Token exchange (CLI)', to: '/toolhive/guides-cli/token-exchange' },
+            {
+              label: 'Token exchange (Kubernetes)',
+              to: '/toolhive/guides-k8s/token-exchange-k8s',
+            },
+          ],
+        },
+      ],
+      copyright:
+        'Code samples on this site are executed against a reference proxy and a mock identity provider before every build.',
+    },
+    prism: {
+      theme: prismThemes.oneLight,
+      darkTheme: prismThemes.oneDark,
+      additionalLanguages: ['bash', 'json', 'yaml'],
+    },
+    mermaid: {
+      theme: { light: 'neutral', dark: 'dark' },
+    },
+  } satisfies Preset.ThemeConfig,
+};
+
+export default config;
