@@ -39,7 +39,9 @@ describe('extractPage', () => {
 
   it('names file and line on a parse error', () => {
     expect(() => extractPage(fx('broken.mdx.txt'), root)).toThrow(ExtractError);
-    expect(() => extractPage(fx('broken.mdx.txt'), root)).toThrow(/broken\.mdx\.txt:\d+: MDX parse error/);
+    expect(() => extractPage(fx('broken.mdx.txt'), root)).toThrow(
+      /broken\.mdx\.txt:\d+: MDX parse error/,
+    );
   });
 });
 

@@ -1,0 +1,35 @@
+// What one page's run holds while its samples run.
+import type { Sample } from './extract.mts';
+import type { Plan } from './plan.mts';
+import type { Artefacts, Outcome } from './status.mts';
+
+export interface ShellResult {
+  sample: Sample;
+  command: string;
+  output: string;
+  exitCode: number;
+}
+
+export interface PageContext {
+  root: string;
+  page: string;
+  pageAbs: string;
+  plan: Plan;
+  samples: Sample[];
+  /** The page's temp workspace (cwd of its shell). */
+  workspace: string;
+  /** Output of the last shell sample, for `doctest-output` blocks. */
+  lastShell?: ShellResult;
+  /** What the page may display: the real HTTP sequence, the claims before/after. */
+  artefacts: Artefacts;
+  /** Run at the end of the page, last registered first, also on failure. */
+  cleanups: (() => Promise<void> | void)[];
+  signal: AbortSignal;
+  /** Lazily started per-page services (IdP, example servers, shell); see services.mts. */
+  services: Record<string, unknown>;
+}
+
+export type Handler = (
+  sample: Sample,
+  ctx: PageContext,
+) => Promise<Outcome | undefined> | Outcome | undefined;

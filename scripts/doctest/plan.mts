@@ -1,0 +1,103 @@
+// A page's doctest plan: docs/<path>/<page>.doctest.yaml beside the page.
+// It says what a reader has already done before the page starts (hidden
+// set-up, tokens they hold) and how the run stands in for the real world
+// (container images, the vendor IdP). Format documented in README.md.
+import { existsSync, readFileSync } from 'node:fs';
+import { parseDocument } from 'yaml';
+import { z } from 'zod';
+
+const Mint = z
+  .object({
+    /** Issuer the token is minted by, exactly as the page writes it. */
+    issuer: z.string(),
+    sub: z.string().optional(),
+    audience: z.string().optional(),
+    scope: z.string().optional(),
+    clientId: z.string().optional(),
+    expiresIn: z.number().int().positive().optional(),
+  })
+  .strict();
+
+const Binding = z.union([z.string(), z.object({ token: Mint }).strict()]);
+
+const Verify = z
+  .object({
+    /** Line (in the page) of the sample after which the verification runs; default: after the last sample. */
+    after: z.number().int().positive().optional(),
+    /** MCP endpoint the client connects to, as the page writes it (e.g. http://localhost:8080/mcp). */
+    url: z.string(),
+    /** Placeholder (from `bind`) holding the client's access token; or `login` to log in with the SDK's OAuth support. */
+    token: z.string().optional(),
+    login: z.boolean().optional(),
+    tool: z.string().default('whoami'),
+    arguments: z.record(z.string(), z.unknown()).default({}),
+    /** What the backend API must have received. */
+    expect: z
+      .object({
+        audience: z.string(),
+        scopes: z.array(z.string()).default([]),
+        /** Header that carried the exchanged token (default Authorization). */
+        header: z.string().optional(),
+      })
+      .strict(),
+  })
+  .strict();
+
+export const PlanSchema = z
+  .object({
+    version: z.literal(1),
+    /** How `thv` and the proxy behave: `toolhive` (shim, --compat toolhive) or `reference` (samples run npm run proxy as written). */
+    mode: z.enum(['toolhive', 'reference']).default('toolhive'),
+    /** Start the mock IdP and example servers for this page (default: when the page has shell samples). */
+    services: z.boolean().optional(),
+    /** Container image (or server name) → what runs in its place. */
+    images: z.record(z.string(), z.literal('example-mcp-server')).default({}),
+    /** <PLACEHOLDER> → value or minted token. */
+    bind: z.record(z.string().regex(/^[A-Z][A-Z0-9_]*$/), Binding).default({}),
+    env: z.record(z.string(), z.string()).default({}),
+    /** Hidden bash run in the page's shell before its first sample. */
+    setup: z.string().optional(),
+    /** Hidden bash run before the sample at the given line (key: line in the page, or `file:line` for a partial). */
+    before: z.record(z.string(), z.string()).default({}),
+    verify: Verify.optional(),
+    /** Per-sample settings keyed like `before`. */
+    samples: z
+      .record(z.string(), z.object({ timeout: z.number().positive().optional() }).strict())
+      .default({}),
+    /** Default per-sample timeout, seconds. */
+    timeout: z.number().positive().default(20),
+  })
+  .strict();
+
+export type Plan = z.infer<typeof PlanSchema>;
+export type MintSpec = z.infer<typeof Mint>;
+
+export class PlanError extends Error {}
+
+export function planPathFor(pageAbs: string): string {
+  return pageAbs.replace(/\.mdx?$/, '.doctest.yaml');
+}
+
+export function loadPlan(pageAbs: string, planRel: string): Plan {
+  const file = planPathFor(pageAbs);
+  if (!existsSync(file)) return PlanSchema.parse({ version: 1 });
+  const doc = parseDocument(readFileSync(file, 'utf8'), { prettyErrors: true });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0];
+    throw new PlanError(`${planRel}:${e?.linePos?.[0]?.line ?? 1}: ${e?.message ?? 'YAML error'}`);
+  }
+  const parsed = PlanSchema.safeParse(doc.toJS());
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.join('.') ?? '';
+    throw new PlanError(
+      `${planRel}: ${where ? `${where}: ` : ''}${issue?.message ?? 'invalid plan'} (format: scripts/doctest/README.md#the-pages-plan)`,
+    );
+  }
+  return parsed.data;
+}
+
+/** Key of a sample in `before`/`samples`: its line when it is in the page, else `file:line`. */
+export function planKeys(sample: { page: string; file: string; line: number }): string[] {
+  return sample.file === sample.page ? [String(sample.line)] : [`${sample.file}:${sample.line}`];
+}

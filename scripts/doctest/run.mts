@@ -1,0 +1,156 @@
+// One doctest run: pages in parallel, each in its own temp workspace, samples
+// in page order; every sample ends with a status; everything started is
+// stopped and every workspace removed, also on failure, timeout and Ctrl-C.
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { extractPage, ExtractError, type Sample } from './extract.mts';
+import { loadPlan, PlanError } from './plan.mts';
+import { buildReport, type PageResult, type Report } from './report.mts';
+import { skipFromMeta, toResult, type Outcome, type SampleResult } from './status.mts';
+import type { Handler, PageContext } from './context.mts';
+import { handlerFor } from './handlers/index.mts';
+
+export interface RunOptions {
+  root: string;
+  pages: string[];
+  /** Pages at once (default: CPU count, at least 2). */
+  concurrency?: number;
+  onPage?: (page: PageResult, samples: SampleResult[]) => void;
+  signal?: AbortSignal;
+}
+
+export async function runDoctests(opts: RunOptions): Promise<Report> {
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const limit = opts.concurrency ?? Math.max(2, os.availableParallelism());
+  const results: { page: PageResult; samples: SampleResult[] }[] = new Array(opts.pages.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < opts.pages.length) {
+      const i = next++;
+      const r = await runPage(opts.root, opts.pages[i] as string, opts.signal);
+      results[i] = r;
+      opts.onPage?.(r.page, r.samples);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, opts.pages.length) }, worker));
+  return buildReport(
+    startedAt,
+    performance.now() - t0,
+    results.map((r) => r.page),
+    results.flatMap((r) => r.samples),
+    opts.root,
+  );
+}
+
+export async function runPage(
+  root: string,
+  pageAbs: string,
+  signal?: AbortSignal,
+): Promise<{ page: PageResult; samples: SampleResult[] }> {
+  const t0 = performance.now();
+  const page = path.relative(root, pageAbs).split(path.sep).join('/');
+  const fail = (error: string, samples: SampleResult[] = []) => ({
+    page: {
+      page,
+      durationMs: Math.round(performance.now() - t0),
+      status: 'failed' as const,
+      error,
+    },
+    samples,
+  });
+  let samples: Sample[];
+  try {
+    samples = extractPage(pageAbs, root);
+  } catch (err) {
+    if (err instanceof ExtractError) return fail(err.message);
+    throw err;
+  }
+  let plan;
+  try {
+    plan = loadPlan(pageAbs, page.replace(/\.mdx?$/, '.doctest.yaml'));
+  } catch (err) {
+    if (err instanceof PlanError)
+      return fail(
+        err.message,
+        samples.map((s) => toResult(s, planFailure(err), 0)),
+      );
+    throw err;
+  }
+  const controller = new AbortController();
+  const onAbort = () => controller.abort();
+  signal?.addEventListener('abort', onAbort);
+  const workspace = await mkdtemp(
+    path.join(os.tmpdir(), `doctest-${path.basename(page, '.mdx')}-`),
+  );
+  const ctx: PageContext = {
+    root,
+    page,
+    pageAbs,
+    plan,
+    samples,
+    workspace,
+    artefacts: {},
+    cleanups: [],
+    signal: controller.signal,
+    services: {},
+  };
+  const results: SampleResult[] = [];
+  let pageError: string | undefined;
+  try {
+    for (const sample of samples) {
+      if (controller.signal.aborted) {
+        results.push(
+          toResult(sample, { status: 'failed', message: 'run interrupted before this sample' }, 0),
+        );
+        continue;
+      }
+      const s0 = performance.now();
+      let outcome: Outcome | undefined;
+      try {
+        outcome = await runSample(sample, ctx);
+      } catch (err) {
+        outcome = { status: 'failed', message: `doctest error: ${(err as Error).message}` };
+      }
+      results.push(toResult(sample, outcome, performance.now() - s0));
+    }
+    const finish = ctx.services['finish'] as (() => Promise<string | undefined>) | undefined;
+    if (finish && !controller.signal.aborted) pageError = await finish();
+  } catch (err) {
+    pageError = `doctest error: ${(err as Error).message}`;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    for (const cleanup of ctx.cleanups.reverse()) {
+      try {
+        await cleanup();
+      } catch (err) {
+        pageError ??= `cleanup failed: ${(err as Error).message}`;
+      }
+    }
+    await rm(workspace, { recursive: true, force: true });
+  }
+  const failed = pageError !== undefined || results.some((r) => r.status === 'failed');
+  return {
+    page: {
+      page,
+      durationMs: Math.round(performance.now() - t0),
+      status: failed ? 'failed' : 'passed',
+      ...(pageError ? { error: pageError } : {}),
+      ...(Object.keys(ctx.artefacts).length > 0 ? { artefacts: ctx.artefacts } : {}),
+    },
+    samples: results,
+  };
+}
+
+function planFailure(err: Error): Outcome {
+  return { status: 'failed', message: `page plan is invalid: ${err.message}` };
+}
+
+async function runSample(sample: Sample, ctx: PageContext): Promise<Outcome | undefined> {
+  const skip = skipFromMeta(sample);
+  if (skip) return skip;
+  const handler: Handler | undefined = handlerFor(sample);
+  if (!handler) return undefined;
+  return await handler(sample, ctx);
+}
