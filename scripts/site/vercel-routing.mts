@@ -111,14 +111,20 @@ export function findFile(root: string, pathname: string, cleanUrls: boolean): st
  */
 export function resolveRequest(site: SiteRoutes, root: string, pathname: string): Resolution {
   const headers: Record<string, string> = {};
+  // Build Output routes come in phases: the main phase, then `handle` markers.
+  // `error` phase routes only apply to an error response (we serve 404.html
+  // for those anyway); after `filesystem`, routes apply to a filesystem miss.
+  let phase: string | null = null;
   for (const route of site.routes) {
     if ('handle' in route) {
-      if (route.handle === 'filesystem') {
+      phase = route.handle;
+      if (phase === 'filesystem') {
         const file = findFile(root, pathname, site.cleanUrls);
         if (file) return { kind: 'file', status: 200, file, headers };
       }
       continue;
     }
+    if (phase === 'error') continue;
     const flags = route.caseSensitive ? '' : 'i';
     const match = new RegExp(route.src, flags).exec(pathname);
     if (!match) continue;
@@ -136,6 +142,11 @@ export function resolveRequest(site: SiteRoutes, root: string, pathname: string)
         location: substitute(location, match),
         headers,
       };
+    }
+    if (route.status === 404) {
+      const dest = route.dest ? substitute(route.dest, match) : '404.html';
+      const file = findFile(root, `/${dest.replace(/^\/+/, '')}`, site.cleanUrls);
+      return { kind: 'not-found', status: 404, file, headers };
     }
     if (route.dest) pathname = substitute(route.dest, match).split('?')[0] ?? pathname;
     if (!route.continue) break;
