@@ -1,0 +1,352 @@
+// The proxy: validate the incoming bearer token, exchange it (RFC 8693),
+// inject the exchanged token, pass the request to the upstream MCP server.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { decodeJwt } from 'jose';
+import { pino, type Logger } from 'pino';
+import {
+  sendDependencyFailure,
+  sendResourceMetadata,
+  sendToolhiveExchangeFailed,
+  sendUnauthorized,
+  type ChallengeSettings,
+} from './auth-responses.mts';
+import { CredentialError, DependencyError } from './errors.mts';
+import { ExchangeCache } from './exchange-cache.mts';
+import { createUpstream, forward, stripHopByHop } from './forward.mts';
+import { createIdpDispatcher } from './idp-http.mts';
+import { createMetrics } from './metrics.mts';
+import type { ProxyOptions } from './options.mts';
+import { exchangeToken } from './token-exchange.mts';
+import { sha256, TokenValidator, type Identity } from './token-validator.mts';
+
+export interface RunningProxy {
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface StartProxyExtras {
+  /** PEM of an extra CA for IdP calls (--thv-ca-bundle). */
+  caBundlePem?: string;
+  /** Collect Node default metrics (process CPU, memory); on for the CLI. */
+  defaultMetrics?: boolean;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+/** RFC 6750 §2.1 credentials: `Bearer <b64token>`; the scheme is case-insensitive (RFC 9110 §11.1). */
+function bearerToken(header: string | undefined, compat: boolean, maxSize: number): string {
+  if (header === undefined || header === '') {
+    throw new CredentialError('invalid_request', 'authorization header required', false);
+  }
+  const prefixOk = compat ? header.startsWith('Bearer ') : /^bearer /i.test(header);
+  if (!prefixOk) {
+    throw new CredentialError(
+      'invalid_request',
+      "invalid authorization header format, expected 'Bearer <token>'",
+    );
+  }
+  const token = header.slice(7).trim();
+  if (token === '')
+    throw new CredentialError('invalid_request', 'empty token in authorization header');
+  if (token.length > maxSize) {
+    throw new CredentialError('invalid_token', `the token is longer than ${maxSize} bytes`);
+  }
+  // RFC 6750 §2.1 b64token syntax
+  if (!compat && !/^[A-Za-z0-9\-._~+/]+=*$/.test(token)) {
+    throw new CredentialError(
+      'invalid_request',
+      'the bearer token contains characters RFC 6750 does not allow',
+    );
+  }
+  return token;
+}
+
+export async function startProxy(
+  options: ProxyOptions,
+  extras: StartProxyExtras = {},
+): Promise<RunningProxy> {
+  if (!options.targetUri) throw new Error('startProxy: targetUri is required (--target-uri)');
+  const compat = options.compat === 'toolhive';
+  const logger: Logger = pino(
+    {
+      level: options.logLevel ?? 'info',
+      base: { proxy: options.name || undefined },
+      // Belt and braces: these never carry a token or secret in a log line.
+      redact: {
+        paths: ['authorization', 'headers.authorization', 'clientSecret', 'token', 'subjectToken'],
+        censor: '[redacted]',
+      },
+    },
+    options.logDestination
+      ? (options.logDestination as pino.DestinationStream)
+      : pino.destination({ fd: 1, sync: false }),
+  );
+  const metrics = createMetrics(extras.defaultMetrics ?? false);
+  const dispatcher = createIdpDispatcher(extras.caBundlePem);
+  const upstream = createUpstream(options.targetUri);
+  const idpTimeoutMs = options.idpTimeoutMs ?? 10_000;
+  const cacheSize = options.exchangeCacheSize ?? 100_000;
+  const oidc = options.oidc;
+  const te = options.tokenExchange;
+
+  for (const [what, url] of [
+    ['--oidc-issuer', oidc?.issuer],
+    ['--oidc-jwks-url', oidc?.jwksUrl],
+    ['--oidc-introspection-url', oidc?.introspectionUrl],
+    ['--token-exchange-url', te?.tokenUrl],
+  ] as const) {
+    if (
+      url &&
+      url.startsWith('http:') &&
+      !LOOPBACK.has(new URL(url).hostname) &&
+      !oidc?.insecureAllowHttp
+    ) {
+      logger.warn(
+        { flag: what, url },
+        'plain-HTTP URL on a non-loopback host: tokens travel unencrypted',
+      );
+    }
+  }
+  if (!oidc) {
+    logger.warn(
+      'no --oidc-issuer/--oidc-jwks-url: incoming tokens are NOT validated (ToolHive local-user mode)',
+    );
+  } else if (!options.resourceUrl) {
+    logger.warn(
+      'no --resource-url: no RFC 9728 metadata, so MCP clients cannot discover the authorization server',
+    );
+  }
+
+  const validator = oidc
+    ? new TokenValidator({
+        oidc,
+        dispatcher,
+        compat,
+        clockSkewSeconds: options.clockSkewSeconds ?? (compat ? 0 : 30),
+        timeoutMs: idpTimeoutMs,
+        jwksCooldownMs: options.jwksCooldownMs ?? 30_000,
+        cacheSize,
+        onIdpCall: (kind) => metrics.idpCalls.inc({ kind }),
+      })
+    : undefined;
+  const cache =
+    te && !compat
+      ? new ExchangeCache(cacheSize, (options.exchangeRefreshMarginSeconds ?? 30) * 1000)
+      : undefined;
+  const challenge: ChallengeSettings = {
+    issuer: oidc?.issuer,
+    resourceUrl: options.resourceUrl,
+    scopes: oidc?.scopes,
+    compat,
+  };
+  const customHeader = te?.headerName?.toLowerCase();
+
+  async function doExchange(
+    cfg: NonNullable<ProxyOptions['tokenExchange']>,
+    subjectToken: string,
+    signal?: AbortSignal,
+  ) {
+    const end = metrics.exchangeSeconds.startTimer();
+    try {
+      const t = await exchangeToken(dispatcher, cfg, subjectToken, idpTimeoutMs, signal);
+      metrics.exchanges.inc({ result: 'ok' });
+      return t;
+    } catch (e) {
+      metrics.exchanges.inc({ result: e instanceof CredentialError ? 'rejected' : 'failed' });
+      throw e;
+    } finally {
+      end();
+    }
+  }
+
+  function subjectExpMs(token: string, identity?: Identity): number {
+    if (identity) return identity.exp * 1000;
+    try {
+      const exp = decodeJwt(token).exp;
+      if (typeof exp === 'number') return exp * 1000;
+    } catch {
+      // not a JWT
+    }
+    return Date.now() + 5 * 60_000;
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<number> {
+    const url = req.url ?? '/';
+    if (url === '/health') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"status":"ok"}');
+      return 200;
+    }
+    if (url === '/metrics') {
+      const text = await metrics.registry.metrics();
+      res.writeHead(200, { 'content-type': metrics.registry.contentType });
+      res.end(text);
+      return 200;
+    }
+    if (url.startsWith('/.well-known/')) {
+      // b.6: RFC 9728 metadata, outside the auth chain.
+      const path = url.split('?')[0] as string;
+      if (
+        oidc &&
+        (path === '/.well-known/oauth-protected-resource' ||
+          path.startsWith('/.well-known/oauth-protected-resource/'))
+      ) {
+        sendResourceMetadata(res, req.method ?? 'GET', req.headers.origin, challenge);
+        return res.statusCode;
+      }
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end('{"error":"not_found"}');
+      return 404;
+    }
+
+    const headers = stripHopByHop(req.headers);
+    let subjectToken: string | undefined;
+    let identity: Identity | undefined;
+    let tokenHash: string | undefined;
+    if (validator) {
+      try {
+        subjectToken = bearerToken(req.headers.authorization, compat, options.maxTokenSize ?? 8192);
+        tokenHash = sha256(subjectToken);
+        identity = await validator.validate(subjectToken, tokenHash);
+      } catch (e) {
+        return refuse(res, e, 'incoming token refused');
+      }
+    } else {
+      // a.7 (b): without OIDC, a `Bearer ` token is exchanged unvalidated; none passes through.
+      const h = req.headers.authorization;
+      if (h?.startsWith('Bearer ') && h.length > 7) subjectToken = h.slice(7);
+    }
+
+    if (te && subjectToken) {
+      let headerValue: string;
+      try {
+        if (cache) {
+          tokenHash ??= sha256(subjectToken);
+          const token = subjectToken;
+          const entry = await cache.get(
+            tokenHash,
+            subjectExpMs(token, identity),
+            () => doExchange(te, token),
+            (outcome) => metrics.cache.inc({ outcome }),
+          );
+          headerValue = entry.headerValue;
+        } else {
+          const controller = new AbortController();
+          const abort = () => controller.abort();
+          res.once('close', abort);
+          try {
+            headerValue = `Bearer ${(await doExchange(te, subjectToken, controller.signal)).accessToken}`;
+          } finally {
+            res.off('close', abort);
+          }
+        }
+      } catch (e) {
+        if (compat) {
+          logger.warn(
+            { sub: identity?.sub, reason: (e as Error).message },
+            'token exchange failed',
+          );
+          sendToolhiveExchangeFailed(res);
+          return 401;
+        }
+        return refuse(res, e, 'token exchange failed');
+      }
+      if (customHeader) {
+        headers[customHeader] = headerValue;
+        // The client's own token stays with the proxy (ToolHive forwards it, a.7).
+        if (!compat) delete headers.authorization;
+      } else {
+        headers.authorization = headerValue;
+      }
+    } else if (customHeader && !compat) {
+      delete headers.authorization;
+    }
+
+    const end = metrics.upstreamSeconds.startTimer();
+    return forward(upstream, req, res, headers, () => end());
+  }
+
+  function refuse(res: ServerResponse, e: unknown, msg: string): number {
+    if (e instanceof CredentialError) {
+      logger.info({ code: e.code, reason: e.description }, msg);
+      sendUnauthorized(res, challenge, e);
+      return 401;
+    }
+    if (e instanceof DependencyError) {
+      logger.warn({ status: e.status, reason: e.description }, msg);
+      sendDependencyFailure(res, e);
+      return e.status;
+    }
+    logger.error({ err: { message: (e as Error)?.message } }, `${msg}: unexpected error`);
+    sendDependencyFailure(res, new DependencyError(502, 'internal error'));
+    return 502;
+  }
+
+  const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
+    handle(req, res).then(
+      (status) => metrics.responses.inc({ status: String(status) }),
+      (e: unknown) => {
+        logger.error({ err: { message: (e as Error)?.message } }, 'request failed');
+        if (!res.headersSent) res.writeHead(500);
+        res.end();
+        metrics.responses.inc({ status: '500' });
+      },
+    );
+  });
+  // A long-lived SSE request must not be cut: no overall request timeout.
+  server.requestTimeout = 0;
+  server.headersTimeout = 30_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const addr = server.address() as AddressInfo;
+  const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  const url = `http://${host}:${addr.port}`;
+  logger.info(
+    {
+      url,
+      target: options.targetUri,
+      compat: compat ? 'toolhive' : undefined,
+      oidc: oidc
+        ? { issuer: oidc.issuer, audience: oidc.audience, jwksUrl: oidc.jwksUrl }
+        : undefined,
+      tokenExchange: te
+        ? {
+            tokenUrl: te.tokenUrl,
+            audience: te.audience,
+            scopes: te.scopes,
+            subjectTokenType: te.subjectTokenType,
+            headerStrategy: te.headerName ? 'custom' : 'replace',
+            headerName: te.headerName,
+            clientAuth: te.clientId && te.clientSecret ? 'client_secret_basic' : 'none',
+          }
+        : undefined,
+    },
+    'token-exchange proxy listening',
+  );
+
+  return {
+    url,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await upstream.pool.close().catch(() => undefined);
+      await dispatcher.close().catch(() => undefined);
+      logger.flush?.();
+    },
+  };
+}
+
+/** Reads --thv-ca-bundle, naming the flag when it fails. */
+export function readCaBundle(path: string): string | undefined {
+  if (!path) return undefined;
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new Error(`--thv-ca-bundle: cannot read ${path}: ${(e as NodeJS.ErrnoException).code}`);
+  }
+}

@@ -1,0 +1,130 @@
+// RFC 8693 token exchange, sent exactly as ToolHive sends it (toolhive-facts
+// a.6) and checked as ToolHive checks the answer (a.7). Failures are told
+// apart: the IdP refusing the subject token, or the IdP failing.
+import { decodeJwt } from 'jose';
+import type { Dispatcher } from 'undici';
+import { CredentialError, DependencyError } from './errors.mts';
+import { idpRequest, IdpUnreachableError } from './idp-http.mts';
+import { TOKEN_TYPE_URN, type TokenExchangeOptions } from './options.mts';
+import { formEncode } from './token-validator.mts';
+
+export const GRANT_TYPE_TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
+
+export interface ExchangedToken {
+  accessToken: string;
+  /** ms since the epoch, when known (expires_in, or the issued JWT's exp). */
+  expiresAtMs?: number;
+}
+
+/** The form body: Go's url.Values.Encode sorts the keys (a.6). */
+export function buildExchangeBody(cfg: TokenExchangeOptions, subjectToken: string): string {
+  const fields: Record<string, string> = {
+    // RFC 8693 §2.1
+    grant_type: GRANT_TYPE_TOKEN_EXCHANGE,
+    subject_token: subjectToken,
+    subject_token_type: cfg.subjectTokenType ?? TOKEN_TYPE_URN.access_token,
+    requested_token_type: TOKEN_TYPE_URN.access_token,
+  };
+  if (cfg.audience) fields.audience = cfg.audience;
+  // RFC 6749 §3.3: scope is a space-delimited list.
+  if (cfg.scopes && cfg.scopes.length > 0) fields.scope = cfg.scopes.join(' ');
+  return Object.keys(fields)
+    .sort()
+    .map((k) => `${formEncode(k)}=${formEncode(fields[k] as string)}`)
+    .join('&');
+}
+
+/** Headers: Content-Type, and HTTP Basic only when both id and secret are set (a.6). */
+export function buildExchangeHeaders(cfg: TokenExchangeOptions): Record<string, string> {
+  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
+  if (cfg.clientId && cfg.clientSecret) {
+    // RFC 6749 §2.3.1: id and secret are form-urlencoded before Basic encoding.
+    const pair = `${formEncode(cfg.clientId)}:${formEncode(cfg.clientSecret)}`;
+    headers.authorization = `Basic ${Buffer.from(pair).toString('base64')}`;
+  }
+  return headers;
+}
+
+function retryAfter(headers: Record<string, string | string[] | undefined>): number {
+  const v = Number(headers['retry-after']);
+  return Number.isFinite(v) && v >= 0 && v <= 3600 ? Math.ceil(v) : 5;
+}
+
+export async function exchangeToken(
+  dispatcher: Dispatcher,
+  cfg: TokenExchangeOptions,
+  subjectToken: string,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<ExchangedToken> {
+  let res;
+  try {
+    res = await idpRequest(dispatcher, cfg.tokenUrl, {
+      method: 'POST',
+      headers: buildExchangeHeaders(cfg),
+      body: buildExchangeBody(cfg, subjectToken),
+      timeoutMs,
+      signal,
+    });
+  } catch (e) {
+    if (e instanceof IdpUnreachableError) {
+      throw e.reason === 'timeout'
+        ? new DependencyError(504, `the token endpoint did not answer within ${timeoutMs} ms`)
+        : new DependencyError(503, `the token endpoint is unreachable (${e.message})`, 5);
+    }
+    throw e;
+  }
+  let body: Record<string, unknown> | undefined;
+  try {
+    const parsed: unknown = JSON.parse(res.text);
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+      body = parsed as Record<string, unknown>;
+  } catch {
+    body = undefined;
+  }
+  const ok = res.status >= 200 && res.status < 300;
+  const error = typeof body?.error === 'string' ? body.error : undefined;
+  if (!ok || error) {
+    // RFC 8693 §2.2.2 / RFC 6749 §5.2: invalid_grant means the subject token
+    // was refused; the client must get a new one.
+    if (error === 'invalid_grant' || error === 'invalid_token') {
+      throw new CredentialError(
+        'invalid_token',
+        'the identity provider refused to exchange this token',
+      );
+    }
+    if (res.status === 429 || res.status === 503) {
+      throw new DependencyError(
+        503,
+        `the token endpoint is unavailable (HTTP ${res.status})`,
+        retryAfter(res.headers),
+      );
+    }
+    // invalid_client, unauthorized_client, invalid_scope, invalid_target, 5xx:
+    // the proxy's configuration or the IdP is at fault, not the client's token.
+    throw new DependencyError(
+      502,
+      `the token endpoint answered HTTP ${res.status}${error ? ` ${error}` : ''}`,
+    );
+  }
+  if (!body)
+    throw new DependencyError(502, 'the token endpoint answered 2xx without a JSON object');
+  // RFC 8693 §2.2.1: access_token, issued_token_type and token_type are required.
+  for (const field of ['access_token', 'token_type', 'issued_token_type'] as const) {
+    if (typeof body[field] !== 'string' || body[field] === '') {
+      throw new DependencyError(502, `the token endpoint's answer has no ${field}`);
+    }
+  }
+  const accessToken = body.access_token as string;
+  let expiresAtMs: number | undefined;
+  const expiresIn = Number(body.expires_in); // a number or a numeric string (a.7)
+  if (body.expires_in !== undefined && Number.isFinite(expiresIn))
+    expiresAtMs = Date.now() + expiresIn * 1000;
+  try {
+    const exp = decodeJwt(accessToken).exp;
+    if (typeof exp === 'number') expiresAtMs = Math.min(expiresAtMs ?? Infinity, exp * 1000);
+  } catch {
+    // An opaque access token: expires_in is all we know.
+  }
+  return { accessToken, expiresAtMs };
+}

@@ -1,0 +1,320 @@
+// Validation of incoming bearer tokens: JWTs against the issuer's JWKS (with
+// jose), opaque tokens by RFC 7662 introspection. Mirrors ToolHive's checks
+// (toolhive-facts b.1–b.4) and adds what it lacks: a JWKS refetch on an
+// unknown kid (with a cool-down), a configurable clock skew, and a cache of
+// verified claims keyed by the token's SHA-256, never kept past `exp`.
+import { createHash } from 'node:crypto';
+import {
+  decodeProtectedHeader,
+  errors as joseErrors,
+  importJWK,
+  jwtVerify,
+  type JWK,
+  type JWTPayload,
+  type JWSHeaderParameters,
+} from 'jose';
+import type { Dispatcher } from 'undici';
+import { ExpiringMap } from './bounded-map.mts';
+import { CredentialError, DependencyError } from './errors.mts';
+import { idpRequest, IdpUnreachableError } from './idp-http.mts';
+import type { OidcOptions } from './options.mts';
+
+// b.2: RSA and ECDSA only; PS*, EdDSA, HS* and none are refused.
+export const ALLOWED_ALGS = ['RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512'];
+
+export interface Identity {
+  sub: string;
+  /** Seconds since the epoch. */
+  exp: number;
+  claims: JWTPayload;
+}
+
+export interface ValidatorSettings {
+  oidc: OidcOptions;
+  dispatcher: Dispatcher;
+  compat: boolean;
+  clockSkewSeconds: number;
+  timeoutMs: number;
+  jwksCooldownMs: number;
+  cacheSize: number;
+  onIdpCall?: (what: 'discovery' | 'jwks' | 'introspection') => void;
+}
+
+export const sha256 = (text: string): string =>
+  createHash('sha256').update(text).digest('base64url');
+
+type VerifyKey = Awaited<ReturnType<typeof importJWK>>;
+
+/** JWKS fetched from the configured URL or from OIDC discovery, cached by kid. */
+class JwksCache {
+  private jwksUrl?: string;
+  private keys = new Map<string, JWK>();
+  private imported = new Map<string, VerifyKey>();
+  private fetchedAtMs = 0;
+  private lastUnknownKidFetchMs = 0;
+  private inflight?: Promise<void>;
+  private static readonly MAX_AGE_MS = 10 * 60_000;
+
+  constructor(private readonly s: ValidatorSettings) {
+    this.jwksUrl = s.oidc.jwksUrl;
+  }
+
+  private authHeaders(): Record<string, string> {
+    const h: Record<string, string> = { accept: 'application/json' };
+    if (this.s.oidc.jwksAuthToken) h.authorization = `Bearer ${this.s.oidc.jwksAuthToken}`;
+    return h;
+  }
+
+  // OpenID Connect Discovery 1.0 §4
+  private async discover(): Promise<string> {
+    const issuer = this.s.oidc.issuer as string;
+    const url = `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
+    this.s.onIdpCall?.('discovery');
+    const res = await idpRequest(this.s.dispatcher, url, {
+      headers: this.authHeaders(),
+      timeoutMs: this.s.timeoutMs,
+    });
+    if (res.status !== 200) {
+      throw new DependencyError(502, `OIDC discovery at ${url} answered HTTP ${res.status}`, 10);
+    }
+    let doc: { jwks_uri?: unknown; issuer?: unknown };
+    try {
+      doc = JSON.parse(res.text) as typeof doc;
+    } catch {
+      throw new DependencyError(502, `OIDC discovery at ${url} did not answer JSON`, 10);
+    }
+    if (typeof doc.jwks_uri !== 'string' || doc.jwks_uri === '') {
+      throw new DependencyError(502, `OIDC discovery at ${url} has no jwks_uri`, 10);
+    }
+    // OIDC Discovery §4.3: the issuer in the document must equal the one asked for.
+    // (ToolHive does not compare them; --compat toolhive skips this check.)
+    if (!this.s.compat && doc.issuer !== issuer) {
+      throw new DependencyError(
+        502,
+        `OIDC discovery at ${url} names issuer ${String(doc.issuer)}, not ${issuer}`,
+        10,
+      );
+    }
+    return doc.jwks_uri;
+  }
+
+  private async fetchKeys(): Promise<void> {
+    this.jwksUrl ??= await this.discover();
+    this.s.onIdpCall?.('jwks');
+    const res = await idpRequest(this.s.dispatcher, this.jwksUrl, {
+      headers: this.authHeaders(),
+      timeoutMs: this.s.timeoutMs,
+    });
+    let body: { keys?: unknown };
+    try {
+      body = JSON.parse(res.text) as typeof body;
+    } catch {
+      body = {};
+    }
+    if (res.status !== 200 || !Array.isArray(body.keys)) {
+      throw new DependencyError(
+        502,
+        `JWKS at ${this.jwksUrl} answered HTTP ${res.status} without a key set`,
+        10,
+      );
+    }
+    const keys = new Map<string, JWK>();
+    for (const k of body.keys as JWK[]) if (typeof k.kid === 'string') keys.set(k.kid, k);
+    this.keys = keys;
+    this.imported.clear();
+    this.fetchedAtMs = Date.now();
+  }
+
+  private refresh(): Promise<void> {
+    this.inflight ??= this.fetchKeys().finally(() => (this.inflight = undefined));
+    return this.inflight;
+  }
+
+  async keyFor(header: JWSHeaderParameters): Promise<VerifyKey> {
+    const kid = header.kid as string;
+    const alg = header.alg as string;
+    const now = Date.now();
+    if (this.fetchedAtMs === 0 || now - this.fetchedAtMs > JwksCache.MAX_AGE_MS)
+      await this.refresh();
+    let jwk = this.keys.get(kid);
+    if (!jwk && !this.s.compat && now - this.lastUnknownKidFetchMs >= this.s.jwksCooldownMs) {
+      // A new kid usually means the IdP rotated its keys: fetch again, at most once per cool-down.
+      this.lastUnknownKidFetchMs = now;
+      await this.refresh();
+      jwk = this.keys.get(kid);
+    }
+    if (!jwk)
+      throw new CredentialError('invalid_token', `no key with kid "${kid}" in the issuer's JWKS`);
+    const id = `${kid}\u0000${alg}`;
+    let key = this.imported.get(id);
+    if (!key) {
+      if (jwk.alg && jwk.alg !== alg) {
+        throw new CredentialError(
+          'invalid_token',
+          `key "${kid}" is for ${jwk.alg}, the token says ${alg}`,
+        );
+      }
+      try {
+        key = await importJWK(jwk, alg);
+      } catch {
+        throw new CredentialError('invalid_token', `key "${kid}" cannot verify ${alg}`);
+      }
+      this.imported.set(id, key);
+    }
+    return key;
+  }
+}
+
+export class TokenValidator {
+  private readonly jwks: JwksCache;
+  private readonly cache: ExpiringMap<Identity>;
+
+  constructor(private readonly s: ValidatorSettings) {
+    this.jwks = new JwksCache(s);
+    // ToolHive verifies every token every time; --compat toolhive does the same.
+    this.cache = new ExpiringMap<Identity>(s.compat ? 0 : s.cacheSize);
+  }
+
+  /** Validates a bearer token; `tokenHash` is sha256(token), computed once per request. */
+  async validate(token: string, tokenHash: string): Promise<Identity> {
+    const cached = this.cache.get(tokenHash);
+    if (cached) return cached;
+    let header: JWSHeaderParameters;
+    try {
+      header = decodeProtectedHeader(token);
+    } catch {
+      header = {};
+    }
+    // b.1: only a token that is not a compact JWS goes to introspection.
+    const isJws = token.split('.').length === 3 && typeof header.alg === 'string';
+    const identity = isJws ? await this.validateJwt(token, header) : await this.introspect(token);
+    // Never cache past exp.
+    this.cache.set(tokenHash, identity, identity.exp * 1000);
+    return identity;
+  }
+
+  private async validateJwt(token: string, header: JWSHeaderParameters): Promise<Identity> {
+    if (!ALLOWED_ALGS.includes(header.alg as string)) {
+      throw new CredentialError(
+        'invalid_token',
+        `signing algorithm ${String(header.alg)} is not accepted`,
+      );
+    }
+    if (typeof header.kid !== 'string' || header.kid === '') {
+      throw new CredentialError('invalid_token', 'the token header has no kid');
+    }
+    let payload: JWTPayload;
+    try {
+      const key = await this.jwks.keyFor(header);
+      ({ payload } = await jwtVerify(token, key, {
+        algorithms: ALLOWED_ALGS,
+        issuer: this.s.oidc.issuer,
+        audience: this.s.oidc.audience,
+        clockTolerance: this.s.clockSkewSeconds,
+        requiredClaims: ['exp'],
+      }));
+    } catch (e) {
+      throw this.classify(e);
+    }
+    return toIdentity(payload);
+  }
+
+  private classify(e: unknown): Error {
+    if (e instanceof CredentialError) return e;
+    if (e instanceof DependencyError || e instanceof IdpUnreachableError) {
+      // b.5: ToolHive answers an IdP outage with 401 invalid_token.
+      if (this.s.compat) return new CredentialError('invalid_token', 'failed to fetch the JWKS');
+      if (e instanceof IdpUnreachableError) {
+        return new DependencyError(
+          e.reason === 'timeout' ? 504 : 503,
+          `the identity provider is unreachable (${e.message})`,
+          10,
+        );
+      }
+      return e;
+    }
+    if (e instanceof joseErrors.JWTExpired)
+      return new CredentialError('invalid_token', 'the token has expired');
+    if (e instanceof joseErrors.JWTClaimValidationFailed) {
+      return new CredentialError(
+        'invalid_token',
+        `claim "${e.claim}" is not acceptable: ${e.reason}`,
+      );
+    }
+    if (e instanceof joseErrors.JWSSignatureVerificationFailed) {
+      return new CredentialError('invalid_token', 'the signature does not verify');
+    }
+    if (e instanceof joseErrors.JOSEError)
+      return new CredentialError('invalid_token', `the token is malformed (${e.code})`);
+    return new CredentialError('invalid_token', 'the token is malformed');
+  }
+
+  // RFC 7662 §2.1
+  private async introspect(token: string): Promise<Identity> {
+    const { introspectionUrl, clientId, clientSecret } = this.s.oidc;
+    if (!introspectionUrl) throw new CredentialError('invalid_token', 'the token is not a JWT');
+    const headers: Record<string, string> = {
+      'content-type': 'application/x-www-form-urlencoded',
+      accept: 'application/json',
+    };
+    if (clientId && clientSecret) {
+      // RFC 6749 §2.3.1 form-encodes id and secret; ToolHive does not (b.4).
+      const enc = this.s.compat ? (x: string) => x : formEncode;
+      headers.authorization = `Basic ${Buffer.from(`${enc(clientId)}:${enc(clientSecret)}`).toString('base64')}`;
+    }
+    const body = `token=${formEncode(token)}&token_type_hint=access_token`;
+    let res;
+    try {
+      this.s.onIdpCall?.('introspection');
+      res = await idpRequest(this.s.dispatcher, introspectionUrl, {
+        method: 'POST',
+        headers,
+        body,
+        timeoutMs: this.s.timeoutMs,
+      });
+    } catch (e) {
+      throw this.classify(e);
+    }
+    let claims: JWTPayload & { active?: unknown };
+    try {
+      claims = JSON.parse(res.text) as typeof claims;
+    } catch {
+      throw this.classify(
+        new DependencyError(502, `introspection answered HTTP ${res.status} without JSON`),
+      );
+    }
+    if (res.status !== 200)
+      throw this.classify(new DependencyError(502, `introspection answered HTTP ${res.status}`));
+    // RFC 7662 §2.2: "active" is required.
+    if (claims.active !== true)
+      throw new CredentialError('invalid_token', 'the token is not active');
+    const now = Math.floor(Date.now() / 1000);
+    const skew = this.s.clockSkewSeconds;
+    if (this.s.oidc.issuer && claims.iss !== this.s.oidc.issuer) {
+      throw new CredentialError('invalid_token', 'claim "iss" is not acceptable');
+    }
+    const aud = this.s.oidc.audience;
+    if (aud && !(Array.isArray(claims.aud) ? claims.aud.includes(aud) : claims.aud === aud)) {
+      throw new CredentialError('invalid_token', 'claim "aud" is not acceptable');
+    }
+    if (typeof claims.exp !== 'number' || claims.exp + skew <= now) {
+      throw new CredentialError('invalid_token', 'the token has expired');
+    }
+    return toIdentity(claims);
+  }
+}
+
+function toIdentity(payload: JWTPayload): Identity {
+  // b.2: a non-empty string sub is required to build the identity.
+  if (typeof payload.sub !== 'string' || payload.sub === '') {
+    throw new CredentialError('invalid_token', 'the token has no subject (sub)');
+  }
+  return { sub: payload.sub, exp: payload.exp as number, claims: payload };
+}
+
+/** Go's url.QueryEscape: application/x-www-form-urlencoded, space as '+'. */
+export function formEncode(value: string): string {
+  return encodeURIComponent(value)
+    .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+    .replace(/%20/g, '+');
+}
