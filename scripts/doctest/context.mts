@@ -1,7 +1,7 @@
 // What one page's run holds while its samples run.
 import type { Sample } from './extract.mts';
 import type { Plan } from './plan.mts';
-import type { Artefacts, Outcome } from './status.mts';
+import type { Artefacts, Deferred, Outcome } from './status.mts';
 
 export interface ShellResult {
   sample: Sample;
@@ -25,11 +25,13 @@ export interface PageContext {
   /** Run at the end of the page, last registered first, also on failure. */
   cleanups: (() => Promise<void> | void)[];
   signal: AbortSignal;
+  /** Run after each sample (e.g. the verification step placed after a given sample). */
+  afterSample: ((sample: Sample) => Promise<void>)[];
+  /** Run after the last sample, before deferred checks; a returned string is a page error. */
+  endOfPage: (() => Promise<string | undefined>)[];
   /** Lazily started per-page services (IdP, example servers, shell); see services.mts. */
   services: Record<string, unknown>;
 }
 
-export type Handler = (
-  sample: Sample,
-  ctx: PageContext,
-) => Promise<Outcome | undefined> | Outcome | undefined;
+type Result = Outcome | Deferred | undefined;
+export type Handler = (sample: Sample, ctx: PageContext) => Promise<Result> | Result;

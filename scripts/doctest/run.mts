@@ -7,9 +7,16 @@ import path from 'node:path';
 import { extractPage, ExtractError, type Sample } from './extract.mts';
 import { loadPlan, PlanError } from './plan.mts';
 import { buildReport, type PageResult, type Report } from './report.mts';
-import { skipFromMeta, toResult, type Outcome, type SampleResult } from './status.mts';
+import {
+  skipFromMeta,
+  toResult,
+  type Deferred,
+  type Outcome,
+  type SampleResult,
+} from './status.mts';
 import type { Handler, PageContext } from './context.mts';
 import { handlerFor } from './handlers/index.mts';
+import { prewarmMermaid, stopMermaid } from './validators/mermaid.mts';
 
 export interface RunOptions {
   root: string;
@@ -34,7 +41,12 @@ export async function runDoctests(opts: RunOptions): Promise<Report> {
       opts.onPage?.(r.page, r.samples);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(limit, opts.pages.length) }, worker));
+  if (opts.pages.length > 0) prewarmMermaid(opts.root);
+  try {
+    await Promise.all(Array.from({ length: Math.min(limit, opts.pages.length) }, worker));
+  } finally {
+    await stopMermaid();
+  }
   return buildReport(
     startedAt,
     performance.now() - t0,
@@ -95,8 +107,11 @@ export async function runPage(
     cleanups: [],
     signal: controller.signal,
     services: {},
+    afterSample: [],
+    endOfPage: [],
   };
   const results: SampleResult[] = [];
+  const deferred: { index: number; sample: Sample; t: number; d: Deferred }[] = [];
   let pageError: string | undefined;
   try {
     for (const sample of samples) {
@@ -107,16 +122,34 @@ export async function runPage(
         continue;
       }
       const s0 = performance.now();
-      let outcome: Outcome | undefined;
+      let outcome: Outcome | Deferred | undefined;
       try {
         outcome = await runSample(sample, ctx);
       } catch (err) {
         outcome = { status: 'failed', message: `doctest error: ${(err as Error).message}` };
       }
-      results.push(toResult(sample, outcome, performance.now() - s0));
+      if (outcome?.status === 'deferred') {
+        deferred.push({ index: results.length, sample, t: performance.now() - s0, d: outcome });
+        results.push(
+          toResult(sample, { status: 'failed', message: 'deferred check did not run' }, 0),
+        );
+      } else results.push(toResult(sample, outcome, performance.now() - s0));
+      for (const hook of ctx.afterSample) await hook(sample);
     }
-    const finish = ctx.services['finish'] as (() => Promise<string | undefined>) | undefined;
-    if (finish && !controller.signal.aborted) pageError = await finish();
+    for (const hook of ctx.endOfPage) {
+      const err = await hook();
+      if (err) pageError ??= err;
+    }
+    for (const { index, sample, t, d } of deferred) {
+      const s0 = performance.now();
+      let o: Outcome;
+      try {
+        o = await d.run();
+      } catch (err) {
+        o = { status: 'failed', message: `doctest error: ${(err as Error).message}` };
+      }
+      results[index] = toResult(sample, o, t + performance.now() - s0);
+    }
   } catch (err) {
     pageError = `doctest error: ${(err as Error).message}`;
   } finally {
@@ -147,7 +180,10 @@ function planFailure(err: Error): Outcome {
   return { status: 'failed', message: `page plan is invalid: ${err.message}` };
 }
 
-async function runSample(sample: Sample, ctx: PageContext): Promise<Outcome | undefined> {
+async function runSample(
+  sample: Sample,
+  ctx: PageContext,
+): Promise<Outcome | Deferred | undefined> {
   const skip = skipFromMeta(sample);
   if (skip) return skip;
   const handler: Handler | undefined = handlerFor(sample);

@@ -48,6 +48,12 @@ export type Outcome =
       line?: number;
     };
 
+/** A check that can only run at the end of the page (claims, sequence). */
+export interface Deferred {
+  status: 'deferred';
+  run: () => Promise<Outcome> | Outcome;
+}
+
 export interface SampleResult {
   id: string;
   page: string;

@@ -2,12 +2,16 @@
 import type { Sample } from '../extract.mts';
 import type { Handler } from '../context.mts';
 import { outputHandler } from './output.mts';
+import { yamlHandler } from './yaml.mts';
+import { jsonHandler } from './json.mts';
+import { mermaidHandler } from './mermaid.mts';
 
-const byLang: Record<string, Handler> = {};
-
-export function registerLang(langs: string[], handler: Handler): void {
-  for (const l of langs) byLang[l] = handler;
-}
+const byLang: Record<string, Handler> = {
+  yaml: yamlHandler,
+  yml: yamlHandler,
+  json: jsonHandler,
+  mermaid: mermaidHandler,
+};
 
 export function handlerFor(sample: Sample): Handler | undefined {
   if (sample.meta['doctest-output'] !== undefined) return outputHandler;

@@ -1,0 +1,55 @@
+// mermaid samples are parsed with mermaid's own parser. A `doctest-sequence`
+// diagram is also compared, at the end of the page, with the HTTP calls the
+// run recorded: its participants must be the recorded parties and its
+// messages must appear in the recorded order.
+import type { Handler } from '../context.mts';
+import type { Outcome } from '../status.mts';
+import { parseMermaid, readSequence } from '../validators/mermaid.mts';
+import { checkSequence } from '../sequence.mts';
+
+export const mermaidHandler: Handler = async (sample, ctx) => {
+  const r = await parseMermaid(ctx.root, sample.text);
+  if (!r.ok) {
+    return {
+      status: 'failed',
+      message: `mermaid cannot parse this diagram: ${
+        r.message
+          .split('\n')
+          .filter((l) => !/^[-.^ ]*$/.test(l))
+          .pop() ?? r.message
+      }`,
+      output: r.message,
+      line: sample.line + (r.line ?? 1),
+    };
+  }
+  if (sample.meta['doctest-sequence'] === undefined) return { status: 'passed', kind: 'validated' };
+  if (r.diagramType !== 'sequence') {
+    return {
+      status: 'failed',
+      message: `doctest-sequence needs a sequenceDiagram, this is ${r.diagramType}`,
+    };
+  }
+  const model = readSequence(sample.text);
+  return {
+    status: 'deferred' as const,
+    run: (): Outcome => {
+      const recorded = ctx.artefacts.httpSequence;
+      if (!recorded || recorded.length === 0) {
+        return {
+          status: 'failed',
+          message:
+            "doctest-sequence: no HTTP calls were recorded during this page's run; add a verify step to the page's plan",
+        };
+      }
+      const issue = checkSequence(model, recorded);
+      if (!issue)
+        return { status: 'passed', kind: 'validated', artefacts: { httpSequence: recorded } };
+      return {
+        status: 'failed',
+        message: issue.message,
+        line: sample.line + issue.line,
+        diff: issue.diff,
+      };
+    },
+  };
+};

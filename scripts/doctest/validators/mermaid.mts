@@ -1,0 +1,127 @@
+// Parses mermaid samples with mermaid's own parser. mermaid 11 sanitises
+// labels with DOMPurify, which has no DOM in Node; stubbing its hooks is the
+// lightest shim that lets every diagram type parse (no jsdom). mermaid takes
+// ~1 s to import, so it loads once per run in a worker thread, without the
+// TypeScript loader, while the pages start their servers.
+import { Worker } from 'node:worker_threads';
+
+const WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const ready = (async () => {
+  const { default: DOMPurify } = await import(workerData.dompurify);
+  Object.assign(DOMPurify, { addHook() {}, removeHook() {}, removeAllHooks() {}, sanitize: (s) => String(s) });
+  const { default: mermaid } = await import(workerData.mermaid);
+  return mermaid;
+})();
+parentPort.on('message', async ({ id, text }) => {
+  try {
+    const mermaid = await ready;
+    const r = await mermaid.parse(text);
+    parentPort.postMessage({ id, ok: true, diagramType: r.diagramType });
+  } catch (e) {
+    parentPort.postMessage({ id, ok: false, message: String(e && e.message || e), line: e && e.hash && e.hash.loc ? e.hash.loc.first_line : undefined });
+  }
+});
+`;
+
+export type MermaidResult =
+  { ok: true; diagramType: string } | { ok: false; message: string; line?: number };
+
+let worker: Worker | undefined;
+let seq = 0;
+const pending = new Map<number, (r: MermaidResult) => void>();
+
+function getWorker(): Worker {
+  if (!worker) {
+    worker = new Worker(WORKER, {
+      eval: true,
+      execArgv: [],
+      workerData: {
+        mermaid: import.meta.resolve('mermaid'),
+        dompurify: import.meta.resolve('dompurify'),
+      },
+      env: process.env,
+      stdout: true,
+      stderr: true,
+    });
+    worker.unref();
+    worker.on('message', (m: { id: number } & MermaidResult) => {
+      pending.get(m.id)?.(m);
+      pending.delete(m.id);
+    });
+    worker.on('error', (e) => {
+      for (const [, r] of pending) r({ ok: false, message: `mermaid worker failed: ${e.message}` });
+      pending.clear();
+      worker = undefined;
+    });
+  }
+  return worker;
+}
+
+/** Starts loading mermaid now, so the first parse does not wait for it. */
+export function prewarmMermaid(root: string): void {
+  void parseMermaid(root, 'sequenceDiagram\n  A->>B: warm-up');
+}
+
+export function parseMermaid(root: string, text: string): Promise<MermaidResult> {
+  void root;
+  const w = getWorker();
+  const id = ++seq;
+  w.ref();
+  return new Promise((resolve) => {
+    pending.set(id, (r) => {
+      if (pending.size === 0) w.unref();
+      resolve(r);
+    });
+    w.postMessage({ id, text });
+  });
+}
+
+export async function stopMermaid(): Promise<void> {
+  const w = worker;
+  worker = undefined;
+  if (w) await w.terminate();
+}
+
+/** Participants and messages of a sequenceDiagram, in order (after mermaid accepted it). */
+export interface SequenceModel {
+  participants: { id: string; label: string; line: number }[];
+  messages: { from: string; to: string; text: string; line: number }[];
+}
+
+export function readSequence(text: string): SequenceModel {
+  const participants: SequenceModel['participants'] = [];
+  const messages: SequenceModel['messages'] = [];
+  const seen = (id: string, line: number) => {
+    if (!participants.some((p) => p.id === id)) participants.push({ id, label: id, line });
+  };
+  text.split('\n').forEach((raw, i) => {
+    const line = i + 1;
+    const s = raw.trim();
+    const decl = /^(participant|actor)\s+(\S+?)(?:\s+as\s+(.+))?$/.exec(s);
+    if (decl) {
+      const id = decl[2] as string;
+      const existing = participants.find((p) => p.id === id);
+      if (existing) existing.label = decl[3] ?? id;
+      else participants.push({ id, label: (decl[3] ?? id).trim(), line });
+      return;
+    }
+    const msg =
+      /^([^\s\-<>+:][^-<>:]*?)\s*(-{1,2}(?:>>|>|x|\)|>>\+|>>-)?[+-]?)\s*([^\s:+-][^:]*?)\s*:\s*(.*)$/.exec(
+        s,
+      );
+    if (
+      msg &&
+      !/^(note|loop|alt|else|opt|par|and|rect|end|critical|break|autonumber|activate|deactivate)\b/i.test(
+        s,
+      )
+    ) {
+      const from = (msg[1] as string).trim();
+      const to = (msg[3] as string).trim().replace(/^[+-]/, '');
+      seen(from, line);
+      seen(to, line);
+      messages.push({ from, to, text: (msg[4] as string).trim(), line });
+    }
+  });
+  return { participants, messages };
+}
