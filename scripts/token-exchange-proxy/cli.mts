@@ -13,7 +13,7 @@ async function main(argv: string[]): Promise<void> {
   let options: ProxyOptions;
   const manifests = flagValue<string[]>(args, 'manifests');
   if (manifests.length > 0) {
-    options = optionsFromManifests(manifests, args, process.env);
+    options = optionsFromManifests(manifests, args);
   } else {
     options = optionsFromArgs(args, process.env);
     if (!options.name) {
