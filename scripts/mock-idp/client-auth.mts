@@ -45,30 +45,21 @@ export function presentedClient(req: IncomingMessage, params: Form): PresentedCl
   return { clientId, method: 'none' };
 }
 
-function parseBasic(req: IncomingMessage): { clientId: string; secret: string } | undefined {
+function parseBasic(
+  req: IncomingMessage,
+): { clientId: string; secret: string; malformed?: true } | undefined {
   const header = req.headers.authorization;
   if (!header || !/^basic /i.test(header)) return undefined;
   const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
-  if (colon < 0)
-    throw new OAuthError(
-      400,
-      'invalid_request',
-      'client_authentication_failed',
-      'malformed Basic credentials',
-    );
+  if (colon < 0) return { clientId: '', secret: '', malformed: true };
   try {
     return {
       clientId: decodeFormComponent(decoded.slice(0, colon)),
       secret: decodeFormComponent(decoded.slice(colon + 1)),
     };
   } catch {
-    throw new OAuthError(
-      400,
-      'invalid_request',
-      'client_authentication_failed',
-      'malformed Basic credentials',
-    );
+    return { clientId: '', secret: '', malformed: true };
   }
 }
 
@@ -87,6 +78,11 @@ export function authenticateClient(
     new OAuthError(401, 'invalid_client', reason, description, challenge);
 
   const basic = parseBasic(req);
+  if (basic?.malformed)
+    throw fail(
+      'client_authentication_failed',
+      'malformed Basic credentials: the client id and secret must each be form-urlencoded, joined by ":" and base64-encoded (RFC 6749 §2.3.1)',
+    );
   const postSecret = params.get('client_secret');
   if (basic && (postSecret !== undefined || params.has('client_assertion')))
     // RFC 6749 §2.3: a client MUST NOT use more than one authentication method per request.
