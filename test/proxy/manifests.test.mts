@@ -220,7 +220,7 @@ describe('planFromManifests: runs as the operator’s proxy would', () => {
   it('references only resolve within one namespace', () => {
     const file = tmpFile(
       good.replace(
-        /  namespace: toolhive-system\ntype: Opaque/,
+        / {2}namespace: toolhive-system\ntype: Opaque/,
         '  namespace: other\ntype: Opaque',
       ),
     );

@@ -107,18 +107,21 @@ export async function startFixtureIdp(): Promise<FixtureIdp> {
           : rsa.privateKey;
     const kid =
       opts.kid ?? (opts.key === 'secondary' ? 'rsa-2' : alg === 'ES256' ? 'ec-1' : 'rsa-1');
-    return new SignJWT({
+    const now = Math.floor(Date.now() / 1000);
+    const payload: JWTPayload = {
       sub: 'alice@example.com',
       uid: '00u1a2b3c4d5e6f7g8h9',
       scp: ['openid', 'mcp:tools:call'],
+      iss: url,
+      aud: MCP_AUDIENCE,
+      iat: now,
+      exp: now + (opts.expiresIn ?? 3600),
+      jti: `${now}-${Math.random().toString(36).slice(2)}`,
       ...claims,
-    })
-      .setProtectedHeader({ alg, kid, typ: 'JWT' })
-      .setIssuer(url)
-      .setAudience(MCP_AUDIENCE)
-      .setIssuedAt()
-      .setExpirationTime(`${opts.expiresIn ?? 3600}s`)
-      .sign(key);
+    };
+    // A claim given as undefined is left out.
+    for (const k of Object.keys(payload)) if (payload[k] === undefined) delete payload[k];
+    return new SignJWT(payload).setProtectedHeader({ alg, kid, typ: 'JWT' }).sign(key);
   }
 
   const json = (

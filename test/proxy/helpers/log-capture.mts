@@ -15,7 +15,11 @@ export class LogCapture {
     const text = this.text();
     for (const secret of secrets) {
       if (!secret) continue;
-      expect(text.includes(secret), `a secret/token appears in the logs`).toBe(false);
+      const at = text.indexOf(secret);
+      expect(
+        at,
+        `a secret/token appears in the logs: …${text.slice(Math.max(0, at - 200), at)}`,
+      ).toBe(-1);
       // A JWT's signature alone is as good as the token for some attacks: check it too.
       const sig = secret.split('.')[2];
       if (sig && sig.length > 20)
