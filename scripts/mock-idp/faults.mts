@@ -79,10 +79,16 @@ export class FaultRegistry {
     resolveIssuer: (issuer: string) => string | undefined,
   ): Fault[] {
     const hits: Fault[] = [];
+    let answered = false;
     for (const fault of this.faults) {
       if (fault.endpoint !== endpoint) continue;
       if (fault.issuer !== undefined && resolveIssuer(fault.issuer) !== serverKey) continue;
       if (fault.times !== undefined && fault.hits >= fault.times) continue;
+      // Only one fault can replace the answer (status, reset, non-json); the next waits its turn.
+      const replacesAnswer =
+        fault.kind === 'status' || fault.kind === 'reset' || fault.kind === 'non-json';
+      if (replacesAnswer && answered) continue;
+      answered ||= replacesAnswer;
       fault.hits++;
       hits.push(fault);
     }

@@ -6,6 +6,7 @@ import { defaultConfig, startMockIdp, type MockIdp } from '../../scripts/mock-id
 import {
   ACCESS_TOKEN_TYPE,
   basic,
+  must,
   postForm,
   TOKEN_EXCHANGE,
   type RawResponse,
@@ -25,7 +26,7 @@ beforeAll(async () => {
   idp = await startMockIdp({ control: true });
   mcpIssuer = idp.server('aus1234567890').issuer;
   backendToken = idp.server('aus9876543210').endpoints.token as string;
-  subjectToken = (await idp.control!.mintToken({ issuer: mcpIssuer })).access_token;
+  subjectToken = (await must(idp.control, 'control').mintToken({ issuer: mcpIssuer })).access_token;
 });
 afterAll(async () => {
   await idp?.close();
@@ -85,8 +86,8 @@ describe('client authentication (RFC 6749 §2.3.1, §5.2)', () => {
 
   it('Basic credentials are form-urlencoded before base64 (RFC 6749 §2.3.1)', async () => {
     const config = defaultConfig();
-    const okta = config.tenants[0]!;
-    okta.clients!.push({
+    const okta = must(config.tenants[0]);
+    must(okta.clients).push({
       clientId: 'client:with spaces',
       clientSecret: 'secret+with/special:chars%',
       grantTypes: [TOKEN_EXCHANGE],
@@ -193,17 +194,24 @@ describe('request and grant errors', () => {
   });
 
   it('subject token from a server that is not trusted: invalid_grant', async () => {
-    const own = (await idp.control!.mintToken({ issuer: idp.server('aus9876543210').issuer }))
-      .access_token;
+    const own = (
+      await must(idp.control, 'control').mintToken({ issuer: idp.server('aus9876543210').issuer })
+    ).access_token;
     const r = await postForm(backendToken, exchange({ subject_token: own }), auth());
     expectOAuthError(r, 400, 'invalid_grant');
     expect(r.json.error_description).toMatch(/does not trust/);
   });
 
   it('expired subject token, unknown signing key, wrong audience: invalid_grant', async () => {
-    const expired = await idp.control!.mintToken({ issuer: mcpIssuer, expiresInSeconds: -60 });
-    const stray = await idp.control!.mintToken({ issuer: mcpIssuer, unknownKey: true });
-    const otherAud = await idp.control!.mintToken({
+    const expired = await must(idp.control, 'control').mintToken({
+      issuer: mcpIssuer,
+      expiresInSeconds: -60,
+    });
+    const stray = await must(idp.control, 'control').mintToken({
+      issuer: mcpIssuer,
+      unknownKey: true,
+    });
+    const otherAud = await must(idp.control, 'control').mintToken({
       issuer: mcpIssuer,
       audience: 'not-mcp-server',
     });
@@ -238,16 +246,18 @@ describe('request and grant errors', () => {
 
   it('scope or audience the client is not allowed: invalid_scope / invalid_target', async () => {
     const config = defaultConfig();
-    const okta = config.tenants[0]!;
-    okta.authorizationServers[1]!.audiences.push('other-api');
-    okta.clients![0]!.access = [
+    const okta = must(config.tenants[0]);
+    must(okta.authorizationServers[1]).audiences.push('other-api');
+    must(must(okta.clients)[0]).access = [
       { server: 'aus9876543210', audiences: ['backend-api'], scopes: ['api:read'] },
     ];
     const strict = await startMockIdp({ config, control: true });
     try {
       const token = strict.server('aus9876543210').endpoints.token as string;
       const subject = (
-        await strict.control!.mintToken({ issuer: strict.server('aus1234567890').issuer })
+        await must(strict.control, 'control').mintToken({
+          issuer: strict.server('aus1234567890').issuer,
+        })
       ).access_token;
       const ask = (extra: Record<string, string>) =>
         postForm(token, exchange({ subject_token: subject, ...extra }), auth());
@@ -260,7 +270,7 @@ describe('request and grant errors', () => {
   });
 
   it('auth0 requires the audience parameter; google sts refuses other grants', async () => {
-    const auth0 = idp.authorizationServers.find((s) => s.vendor === 'auth0')!;
+    const auth0 = must(idp.authorizationServers.find((s) => s.vendor === 'auth0'));
     const r = await postForm(
       auth0.endpoints.token as string,
       { grant_type: 'client_credentials' },
@@ -270,7 +280,7 @@ describe('request and grant errors', () => {
     );
     expectOAuthError(r, 400, 'invalid_request');
     expect(r.json.error_description).toMatch(/audience/);
-    const sts = idp.authorizationServers.find((s) => s.vendor === 'google-sts')!;
+    const sts = must(idp.authorizationServers.find((s) => s.vendor === 'google-sts'));
     expectOAuthError(
       await postForm(sts.endpoints.token as string, { grant_type: 'client_credentials' }),
       400,

@@ -51,3 +51,9 @@ export function getWithHost(url: string, host: string): Promise<{ status: number
       .end();
   });
 }
+
+/** The value, or a test failure naming what was missing (instead of a non-null assertion). */
+export function must<T>(value: T | undefined | null, what = 'value'): T {
+  if (value === undefined || value === null) throw new Error(`expected ${what} to be present`);
+  return value;
+}
