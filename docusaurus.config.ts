@@ -1,6 +1,7 @@
 import type { Config } from '@docusaurus/types';
 import type * as Preset from '@docusaurus/preset-classic';
 import { themes as prismThemes } from 'prism-react-renderer';
+import { withAaContrast } from './src/prism/accessibleTheme';
 
 // The site is published at the domain root; every URL is emitted without a
 // trailing slash (`/toolhive/concepts/backend-auth.html`), which is what
@@ -102,8 +103,9 @@ const config: Config = {
         'Code samples on this site are executed against a reference proxy and a mock identity provider before every build.',
     },
     prism: {
-      theme: prismThemes.oneLight,
-      darkTheme: prismThemes.oneDark,
+      // Stock themes fail axe color-contrast; same hues at AA contrast.
+      theme: withAaContrast(prismThemes.oneLight),
+      darkTheme: withAaContrast(prismThemes.oneDark),
       additionalLanguages: ['bash', 'json', 'yaml'],
     },
     mermaid: {
