@@ -67,7 +67,7 @@ export function adjustForContrast(color: string, background: string, min: number
   if (!fg || !bg || contrast(fg, bg) >= min) return color;
   const target: Rgb = luminance(bg) > 0.5 ? [0, 0, 0] : [255, 255, 255];
   for (let t = 0.05; t <= 1; t += 0.05) {
-    const mixed = fg.map((c, i) => c + (target[i]! - c) * t) as Rgb;
+    const mixed = fg.map((c, i) => c + ((target[i] ?? c) - c) * t) as Rgb;
     if (contrast(mixed, bg) >= min) return toHex(mixed);
   }
   return toHex(target);
