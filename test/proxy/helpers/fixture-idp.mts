@@ -120,8 +120,8 @@ export async function startFixtureIdp(): Promise<FixtureIdp> {
       ...claims,
     };
     // A claim given as undefined is left out.
-    for (const k of Object.keys(payload)) if (payload[k] === undefined) delete payload[k];
-    return new SignJWT(payload).setProtectedHeader({ alg, kid, typ: 'JWT' }).sign(key);
+    const present = Object.fromEntries(Object.entries(payload).filter(([, v]) => v !== undefined));
+    return new SignJWT(present).setProtectedHeader({ alg, kid, typ: 'JWT' }).sign(key);
   }
 
   const json = (
