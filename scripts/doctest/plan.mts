@@ -55,11 +55,24 @@ export const PlanSchema = z
     /** <PLACEHOLDER> → value or minted token. */
     bind: z.record(z.string().regex(/^[A-Z][A-Z0-9_]*$/), Binding).default({}),
     env: z.record(z.string(), z.string()).default({}),
+    /** Link package.json, node_modules, scripts/ into the workspace, for samples that run this project's npm scripts. */
+    repo: z.boolean().default(false),
     /** Hidden bash run in the page's shell before its first sample. */
     setup: z.string().optional(),
     /** Hidden bash run before the sample at the given line (key: line in the page, or `file:line` for a partial). */
     before: z.record(z.string(), z.string()).default({}),
     verify: Verify.optional(),
+    /** The example backend API: which issuer and audience it accepts (default: the Okta backend server). */
+    backend: z
+      .object({
+        issuer: z.string().default('https://dev-123456.okta.com/oauth2/aus9876543210'),
+        audience: z.string().default('backend-api'),
+      })
+      .strict()
+      .default({
+        issuer: 'https://dev-123456.okta.com/oauth2/aus9876543210',
+        audience: 'backend-api',
+      }),
     /** Per-sample settings keyed like `before`. */
     samples: z
       .record(z.string(), z.object({ timeout: z.number().positive().optional() }).strict())

@@ -17,6 +17,8 @@ import {
 import type { Handler, PageContext } from './context.mts';
 import { handlerFor } from './handlers/index.mts';
 import { prewarmMermaid, stopMermaid } from './validators/mermaid.mts';
+import { stopRunServices } from './services.mts';
+import { scheduleVerify } from './verify.mts';
 
 export interface RunOptions {
   root: string;
@@ -46,6 +48,7 @@ export async function runDoctests(opts: RunOptions): Promise<Report> {
     await Promise.all(Array.from({ length: Math.min(limit, opts.pages.length) }, worker));
   } finally {
     await stopMermaid();
+    await stopRunServices();
   }
   return buildReport(
     startedAt,
@@ -110,6 +113,7 @@ export async function runPage(
     afterSample: [],
     endOfPage: [],
   };
+  scheduleVerify(ctx);
   const results: SampleResult[] = [];
   const deferred: { index: number; sample: Sample; t: number; d: Deferred }[] = [];
   let pageError: string | undefined;

@@ -5,12 +5,16 @@ import { outputHandler } from './output.mts';
 import { yamlHandler } from './yaml.mts';
 import { jsonHandler } from './json.mts';
 import { mermaidHandler } from './mermaid.mts';
+import { bashHandler } from './bash.mts';
 
 const byLang: Record<string, Handler> = {
   yaml: yamlHandler,
   yml: yamlHandler,
   json: jsonHandler,
   mermaid: mermaidHandler,
+  bash: bashHandler,
+  sh: bashHandler,
+  shell: bashHandler,
 };
 
 export function handlerFor(sample: Sample): Handler | undefined {

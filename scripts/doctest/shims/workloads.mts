@@ -1,0 +1,162 @@
+// Processes the shims start for a page: a reference proxy (as a child
+// process, through its CLI) in front of an in-process example MCP server,
+// each hop behind a recording tap. Stopped with the page.
+import { spawn, type ChildProcess } from 'node:child_process';
+import net, { type AddressInfo } from 'node:net';
+import path from 'node:path';
+import { startTap } from '../../lib/host-proxy.mts';
+import { startExampleMcpServer } from '../../example-mcp-server/mcp-server.mts';
+import type { PageContext } from '../context.mts';
+import { pageServices } from '../services.mts';
+
+export interface Workload {
+  name: string;
+  image: string;
+  /** Port the page knows the proxy by (e.g. 8080). */
+  port: number;
+  realPort: number;
+  transport: string;
+  status: 'running' | 'stopped' | 'exited';
+  createdAt: Date;
+  logs: string[];
+  proc: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export function workloads(ctx: PageContext): Map<string, Workload> {
+  let m = ctx.services['workloads'] as Map<string, Workload> | undefined;
+  if (!m) {
+    m = new Map();
+    ctx.services['workloads'] = m;
+    const map = m;
+    ctx.cleanups.push(async () => {
+      for (const w of map.values()) await w.stop();
+    });
+  }
+  return m;
+}
+
+export async function freePort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as AddressInfo).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+export interface StartProxyRequest {
+  name: string;
+  image: string;
+  /** Port the page uses (localhost:<port>), mapped to the real one. */
+  port: number;
+  transport: string;
+  /** CLI arguments for the reference proxy after NAME and --target-uri (auth flags, --manifests …). */
+  proxyArgs: string[];
+  /** Header the example MCP server reads its token from. */
+  tokenHeader?: string;
+  env?: Record<string, string>;
+}
+
+/** Starts MCP server + proxy; resolves when /health answers, rejects with the proxy's output if it exits. */
+export async function startWorkload(ctx: PageContext, req: StartProxyRequest): Promise<Workload> {
+  const svc = await pageServices(ctx);
+  const record = (c: Parameters<typeof svc.calls.push>[0]) => svc.calls.push(c);
+  const backendTap = await startTap(
+    'mcp-server',
+    'backend-api',
+    Number(new URL(svc.backend.url).port),
+    record,
+  );
+  const mcp = await startExampleMcpServer({
+    backendUrl: backendTap.url,
+    ...(req.tokenHeader ? { tokenHeader: req.tokenHeader } : {}),
+  });
+  const mcpTap = await startTap('proxy', 'mcp-server', Number(new URL(mcp.url).port), record);
+  svc.hostProxy.nameLocal(mcpTap.port, 'mcp-server');
+  const realPort = await freePort();
+  const cli = path.join(ctx.root, 'scripts/token-exchange-proxy/cli.mts');
+  const proc = spawn(
+    process.execPath,
+    [
+      '--import',
+      import.meta.resolve('tsx'),
+      cli,
+      req.name,
+      '--target-uri',
+      `${mcpTap.url}${req.transport === 'sse' ? '/sse' : '/mcp'}`,
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(realPort),
+      ...req.proxyArgs,
+    ],
+    {
+      cwd: ctx.workspace,
+      env: {
+        ...svc.env,
+        HTTP_PROXY: svc.proxyProxyUrl,
+        HTTPS_PROXY: svc.proxyProxyUrl,
+        http_proxy: svc.proxyProxyUrl,
+        https_proxy: svc.proxyProxyUrl,
+        NODE_PATH: path.join(ctx.root, 'node_modules'),
+        ...req.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const logs: string[] = [];
+  proc.stdout?.on('data', (c: Buffer) => logs.push(c.toString()));
+  proc.stderr?.on('data', (c: Buffer) => logs.push(c.toString()));
+  const exited = new Promise<void>((r) => proc.once('exit', () => r()));
+  const w: Workload = {
+    name: req.name,
+    image: req.image,
+    port: req.port,
+    realPort,
+    transport: req.transport,
+    status: 'running',
+    createdAt: new Date(),
+    logs,
+    proc,
+    stop: async () => {
+      if (w.status === 'running') {
+        w.status = 'stopped';
+        svc.hostProxy.unmapLocal(`localhost:${req.port}`);
+        svc.hostProxy.unmapLocal(`127.0.0.1:${req.port}`);
+        if (proc.exitCode === null) {
+          proc.kill('SIGTERM');
+          const t = setTimeout(() => proc.kill('SIGKILL'), 2000);
+          await exited;
+          clearTimeout(t);
+        }
+        await mcpTap.close();
+        await mcp.close();
+        await backendTap.close();
+      }
+    },
+  };
+  proc.once('exit', () => {
+    if (w.status === 'running') w.status = 'exited';
+  });
+  // wait for health, like thv run which returns once the proxy is up
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    if (proc.exitCode !== null || w.status === 'exited') {
+      await w.stop();
+      throw new Error(logs.join('').trim() || `proxy exited with status ${proc.exitCode}`);
+    }
+    const ok = await fetch(`http://127.0.0.1:${realPort}/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) break;
+    if (Date.now() > deadline) {
+      await w.stop();
+      throw new Error(`proxy did not become healthy within 15 s:\n${logs.join('')}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  svc.hostProxy.mapLocal(`localhost:${req.port}`, realPort, 'proxy');
+  svc.hostProxy.mapLocal(`127.0.0.1:${req.port}`, realPort, 'proxy');
+  return w;
+}

@@ -1,0 +1,218 @@
+// The verify step of a page's plan: the official MCP TypeScript SDK client
+// connects through the page's proxy (at the URL the page writes, routed by the
+// host proxy), logs in through the mock IdP with the SDK's own OAuth support
+// (or uses a token the plan minted), lists the tools and calls one. Then the
+// backend API's record must show the exchanged token — audience and scopes
+// changed, sub kept — and never the client's own token. The HTTP calls made
+// meanwhile are the page's recorded sequence.
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import {
+  UnauthorizedError,
+  type OAuthClientProvider,
+} from '@modelcontextprotocol/sdk/client/auth.js';
+import type {
+  OAuthClientInformationMixed,
+  OAuthTokens,
+} from '@modelcontextprotocol/sdk/shared/auth.js';
+import { decodeJwt } from 'jose';
+import { fetch as undiciFetch, ProxyAgent } from 'undici';
+import type { PageContext } from './context.mts';
+import type { Plan } from './plan.mts';
+import { pageServices, placeholderValues } from './services.mts';
+import type { HttpCall } from './status.mts';
+
+const REDIRECT = 'http://127.0.0.1:8765/callback';
+const MCP_CLIENT_ID = '0oa1234567890abcdef';
+
+type VerifyPlan = NonNullable<Plan['verify']>;
+
+/** Claims shown to readers: signatures are not part of claims; nothing secret is kept. */
+function redactClaims(c: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...c };
+  for (const k of ['at_hash', 'c_hash', 'nonce']) if (k in out) out[k] = '[redacted]';
+  return out;
+}
+
+class LoopbackLogin implements OAuthClientProvider {
+  private verifier = '';
+  private saved: OAuthTokens | undefined;
+  code: string | undefined;
+  constructor(private readonly fetchFn: typeof fetch) {}
+  get redirectUrl() {
+    return REDIRECT;
+  }
+  get clientMetadata() {
+    return {
+      redirect_uris: [REDIRECT],
+      grant_types: ['authorization_code'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'none',
+      client_name: 'doctest',
+    };
+  }
+  clientInformation(): OAuthClientInformationMixed {
+    return { client_id: MCP_CLIENT_ID };
+  }
+  tokens() {
+    return this.saved;
+  }
+  saveTokens(t: OAuthTokens) {
+    this.saved = t;
+  }
+  saveCodeVerifier(v: string) {
+    this.verifier = v;
+  }
+  codeVerifier() {
+    return this.verifier;
+  }
+  async redirectToAuthorization(url: URL) {
+    // the mock IdP signs the test user in at once and redirects with a code
+    const res = await this.fetchFn(url.href, { redirect: 'manual' });
+    const loc = res.headers.get('location');
+    if (!loc)
+      throw new Error(
+        `the authorization endpoint answered ${res.status} without a redirect: ${(await res.text()).slice(0, 300)}`,
+      );
+    const code = new URL(loc).searchParams.get('code');
+    if (!code)
+      throw new Error(`the authorization redirect carries no code: ${new URL(loc).search}`);
+    this.code = code;
+  }
+}
+
+export async function runVerify(ctx: PageContext, v: VerifyPlan): Promise<string | undefined> {
+  const svc = await pageServices(ctx);
+  const agent = new ProxyAgent({ uri: svc.clientProxyUrl, requestTls: { ca: svc.run.ca.certPem } });
+  const proxiedFetch = ((url: string | URL, init?: RequestInit) =>
+    undiciFetch(url, { ...(init as object), dispatcher: agent })) as unknown as typeof fetch;
+  const since = svc.calls.length;
+  const receivedBefore = svc.backend.received.length;
+  const url = new URL(v.url);
+  let subjectToken: string | undefined;
+  const connect = async (auth: { token?: string; provider?: LoopbackLogin }) => {
+    const transport = new StreamableHTTPClientTransport(url, {
+      fetch: proxiedFetch,
+      ...(auth.provider ? { authProvider: auth.provider } : {}),
+      ...(auth.token
+        ? { requestInit: { headers: { Authorization: `Bearer ${auth.token}` } } }
+        : {}),
+    });
+    const client = new Client({ name: 'doctest-verify', version: '1.0.0' });
+    await client.connect(transport);
+    return { client, transport };
+  };
+  let session: Awaited<ReturnType<typeof connect>>;
+  try {
+    if (v.login) {
+      const provider = new LoopbackLogin(proxiedFetch);
+      try {
+        session = await connect({ provider });
+      } catch (err) {
+        if (!(err instanceof UnauthorizedError) || !provider.code) throw err;
+        const t = new StreamableHTTPClientTransport(url, {
+          fetch: proxiedFetch,
+          authProvider: provider,
+        });
+        await t.finishAuth(provider.code);
+        session = await connect({ provider });
+      }
+      subjectToken = provider.tokens()?.access_token;
+    } else {
+      const values = await placeholderValues(ctx);
+      subjectToken = v.token ? values[v.token] : undefined;
+      if (!subjectToken)
+        return `verify: token "${v.token ?? ''}" is not bound in the plan (bind it with {token: …}) and login is off`;
+      session = await connect({ token: subjectToken });
+    }
+  } catch (err) {
+    return `verify: the MCP SDK client could not connect to ${v.url}: ${(err as Error).message}`;
+  } finally {
+    ctx.cleanups.push(() => agent.close());
+  }
+  try {
+    const { tools } = await session.client.listTools();
+    if (!tools.some((t) => t.name === v.tool))
+      return `verify: tool ${v.tool} is not listed (tools: ${tools.map((t) => t.name).join(', ')})`;
+    const result = await session.client.callTool({ name: v.tool, arguments: v.arguments });
+    if (result.isError)
+      return `verify: tools/call ${v.tool} returned an error: ${JSON.stringify(result.content).slice(0, 500)}`;
+  } catch (err) {
+    return `verify: MCP request through the proxy failed: ${(err as Error).message}`;
+  } finally {
+    await session.client.close().catch(() => {});
+  }
+  // the HTTP sequence of the verification, in time order
+  const calls = svc.calls.slice(since).sort((a, b) => a.start - b.start);
+  ctx.artefacts.httpSequence = calls.map((c): HttpCall & { start: number; end: number } => ({
+    from: c.from,
+    to: c.to,
+    method: c.method,
+    path: c.path,
+    ...(c.status !== undefined ? { status: c.status } : {}),
+    ...(c.note ? { note: c.note } : {}),
+    start: Math.round(c.start * 1000) / 1000,
+    end: Math.round(c.end * 1000) / 1000,
+  }));
+  const subject = subjectToken ? (decodeJwt(subjectToken) as Record<string, unknown>) : undefined;
+  const received = svc.backend.received.slice(receivedBefore);
+  const accepted = received.filter((r) => r.claims);
+  const last = accepted[accepted.length - 1];
+  if (!last?.claims)
+    return `verify: the backend API accepted no token during the verification (received: ${received.map((r) => `${r.status} ${r.error ?? ''}`).join('; ') || 'nothing'})`;
+  const exchanged = last.claims as Record<string, unknown>;
+  ctx.artefacts.claims = {
+    ...(subject ? { subject: redactClaims(subject) } : {}),
+    exchanged: redactClaims(exchanged),
+  };
+  const aud = ([] as unknown[]).concat(exchanged['aud']);
+  if (!aud.includes(v.expect.audience))
+    return `verify: the backend got a token for audience ${JSON.stringify(exchanged['aud'])}, expected ${v.expect.audience}`;
+  const scopes = ([] as unknown[]).concat(
+    exchanged['scp'] ?? String(exchanged['scope'] ?? '').split(' '),
+  );
+  for (const s of v.expect.scopes)
+    if (!scopes.includes(s))
+      return `verify: the exchanged token lacks scope ${s} (has ${scopes.join(' ')})`;
+  if (subject) {
+    if (exchanged['sub'] !== subject['sub'])
+      return `verify: sub changed in the exchange: ${String(subject['sub'])} → ${String(exchanged['sub'])}`;
+    if (JSON.stringify(subject['aud']) === JSON.stringify(exchanged['aud']))
+      return 'verify: the backend got a token with the client token’s audience: no exchange happened';
+    for (const r of received) {
+      const c = r.claims as Record<string, unknown> | undefined;
+      if (c && c['jti'] !== undefined && c['jti'] === subject['jti'])
+        return "verify: the backend received the client's own token";
+      if (
+        c &&
+        JSON.stringify(c['aud']) === JSON.stringify(subject['aud']) &&
+        c['iss'] === subject['iss']
+      )
+        return "verify: the backend received the client's own token";
+    }
+  }
+  return undefined;
+}
+
+/** Registers the verification to run after the plan's `after` sample, or at the end of the page. */
+export function scheduleVerify(ctx: PageContext): void {
+  const v = ctx.plan.verify;
+  if (!v) return;
+  let done = false;
+  const go = async () => {
+    if (done) return undefined;
+    done = true;
+    return runVerify(ctx, v);
+  };
+  if (v.after !== undefined) {
+    ctx.afterSample.push(async (s) => {
+      if (s.file === s.page && s.line === v.after) {
+        const err = await go();
+        if (err) ctx.services['verifyError'] = err;
+      }
+    });
+  }
+  ctx.endOfPage.push(
+    async () => (ctx.services['verifyError'] as string | undefined) ?? (await go()),
+  );
+}
