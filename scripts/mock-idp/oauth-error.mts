@@ -40,6 +40,7 @@ export type ErrorReason =
   | 'subject_token_expired'
   | 'subject_token_audience'
   | 'audience_not_allowed'
+  | 'audience_malformed'
   | 'scope_not_allowed'
   | 'code_invalid'
   | 'pkce_failed'

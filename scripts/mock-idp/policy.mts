@@ -4,6 +4,9 @@ import type { Form } from './http-util.mts';
 import { OAuthError } from './oauth-error.mts';
 import type { AuthServer } from './state.mts';
 
+const GOOGLE_PROVIDER_NAME =
+  /^\/\/iam\.googleapis\.com\/(projects\/[^/]+\/locations\/global\/workloadIdentityPools|locations\/global\/workforcePools)\/[^/]+\/providers\/[^/]+$/;
+
 export interface EffectivePolicy {
   audiences: string[];
   scopes: string[];
@@ -49,6 +52,14 @@ export function targetAudience(
       throw new OAuthError(400, 'invalid_request', 'missing_parameter', 'audience is required');
     return policy.audiences[0] ?? (server.config.audiences[0] as string);
   }
+  // Google STS: the audience is the provider's full resource name.
+  if (server.tenant.vendor === 'google-sts' && !GOOGLE_PROVIDER_NAME.test(audience))
+    throw new OAuthError(
+      400,
+      'invalid_request',
+      'audience_malformed',
+      `audience "${audience}" is not the full resource name of a workload identity pool provider`,
+    );
   // RFC 8693 §2.2.2: invalid_target when the target is unknown or not allowed for the client.
   if (!server.config.audiences.includes(audience))
     throw new OAuthError(

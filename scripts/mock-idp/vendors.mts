@@ -345,8 +345,17 @@ export const googleSts: VendorProfile = {
   supportsResourceIndicator: false,
   requiresAudience: true,
   requiresClientAuthentication: false,
-  describe() {
-    return undefined;
+  describe(reason) {
+    switch (reason) {
+      // google-github-actions/auth#60, #211 (STS responses quoted in the issues)
+      case 'audience_malformed':
+        return 'Invalid value for "audience". This value should be the full resource name of the Identity Provider. See https://cloud.google.com/iam/docs/reference/sts/rest/v1/TopLevel/token for the list of possible formats.';
+      // google-github-actions/auth#334
+      case 'audience_not_allowed':
+        return 'The target service indicated by the "audience" parameters is invalid. This might either be because the pool or provider is disabled or deleted or because it doesn\'t exist.';
+      default:
+        return undefined;
+    }
   },
   userSubject: (u) => u.login,
 };

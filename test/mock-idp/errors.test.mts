@@ -307,6 +307,31 @@ describe('request and grant errors', () => {
   });
 });
 
+describe('google sts audience errors (wording quoted in google-github-actions/auth#60, #334)', () => {
+  it('malformed audience: invalid_request; unknown provider: invalid_target', async () => {
+    const sts = must(idp.authorizationServers.find((s) => s.vendor === 'google-sts'));
+    const ask = (audience: string) =>
+      postForm(must(sts.endpoints.token), {
+        grant_type: TOKEN_EXCHANGE,
+        subject_token: subjectToken,
+        subject_token_type: 'urn:ietf:params:oauth:token-type:jwt',
+        audience,
+      });
+    const malformed = await ask(
+      'projects/123/locations/global/workloadIdentityPools/p/providers/x',
+    );
+    expectOAuthError(malformed, 400, 'invalid_request');
+    expect(malformed.json.error_description).toMatch(/^Invalid value for "audience"/);
+    const unknown = await ask(
+      '//iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/none/providers/x',
+    );
+    expectOAuthError(unknown, 400, 'invalid_target');
+    expect(unknown.json.error_description).toMatch(
+      /^The target service indicated by the "audience"/,
+    );
+  });
+});
+
 describe('authorization code errors', () => {
   const clientId = '0oa1234567890abcdef';
   const redirectUri = 'http://localhost:41234/callback';
