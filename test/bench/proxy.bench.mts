@@ -231,7 +231,6 @@ export async function run(options: { quick: boolean }): Promise<Record<string, u
     // 1. 10 connections, token endpoint 5 ms.
     idp.state.delayMs = 5;
     await autocannon(warm.url, 1, 1, token); // warm the cache
-    const exBefore = idp.state.exchanges;
     const r10 = await alternate(rounds, {
       direct: () => autocannon(upstreamUrl, 10, seconds),
       bare: () => autocannon(bareUrl, 10, seconds, token),
