@@ -47,6 +47,7 @@ export interface HostProxy {
   /** Name the party behind a real local port, for the record. */
   nameLocal(realPort: number, party: string): void;
   unmapLocal(hostPort: string): void;
+  isMapped(hostPort: string): boolean;
   close(): Promise<void>;
 }
 
@@ -221,6 +222,9 @@ export async function startHostProxy(opts: HostProxyOptions): Promise<HostProxy>
       retired.delete(hostPort);
       local.set(hostPort, { port: realPort, party });
       names.set(realPort, party);
+    },
+    isMapped(hostPort) {
+      return local.has(hostPort);
     },
     nameLocal(realPort, party) {
       names.set(realPort, party);

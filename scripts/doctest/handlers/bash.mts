@@ -32,7 +32,10 @@ export async function pageShell(ctx: PageContext): Promise<PageShell> {
     const shell = new PageShell(ctx.workspace, { ...svc.env, DOCTEST_SHIM_SOCK: sock });
     ctx.cleanups.push(() => shell.stop());
     if (ctx.plan.setup) {
-      const r = await shell.run(ctx.plan.setup, ctx.plan.timeout * 1000);
+      const values = await placeholderValues(ctx);
+      const setup = bindPlaceholders(ctx.plan.setup, values);
+      if (setup.missing.length > 0) throw new Error(missingMessage(setup.missing, ctx.page));
+      const r = await shell.run(setup.text, ctx.plan.timeout * 1000);
       if (r.exitCode !== 0)
         throw new Error(`the plan's hidden setup failed (exit ${r.exitCode}):\n${r.output}`);
     }
@@ -60,7 +63,7 @@ export const bashHandler: Handler = async (sample, ctx): Promise<Outcome> => {
   const shell = await pageShell(ctx);
   const timeout = timeoutOf(sample, ctx);
   for (const k of planKeys(sample)) {
-    const hidden = ctx.plan.before[k];
+    const hidden = ctx.plan.before[k] && bindPlaceholders(ctx.plan.before[k], values).text;
     if (hidden) {
       const r = await shell.run(hidden, timeout * 1000);
       if (r.exitCode !== 0) {
@@ -117,8 +120,15 @@ async function background(
   timeout: number,
 ): Promise<Outcome> {
   const meta = sample.meta['doctest-port'];
+  const forward = /\bport-forward\b.*?\s(\d+):\d+/.exec(text);
   const ports = [...text.matchAll(/--port[= ](\d+)/g)].map((m) => Number(m[1]));
-  const port = typeof meta === 'string' ? Number(meta) : ports[ports.length - 1];
+  const port =
+    typeof meta === 'string'
+      ? Number(meta)
+      : forward
+        ? Number(forward[1])
+        : ports[ports.length - 1];
+  const svc = await pageServices(ctx);
   const log = `.doctest/background-${sample.line}.log`;
   const r = await shell.run(`( ${text}\n) > ${log} 2>&1 < /dev/null &\n__doctest_bg_pid=$!`, 5000);
   if (r.exitCode !== 0)
@@ -137,7 +147,9 @@ async function background(
   }
   const deadline = Date.now() + timeout * 1000;
   while (Date.now() < deadline) {
-    if (await listening(port)) return { status: 'passed', kind: 'run' };
+    // a port-forward listens on the page's virtual localhost (the host proxy), not on a real port
+    if (forward ? svc.hostProxy.isMapped(`localhost:${port}`) : await listening(port))
+      return { status: 'passed', kind: 'run' };
     const alive = await shell.run('kill -0 "$__doctest_bg_pid" 2>/dev/null', 2000);
     if (alive.exitCode !== 0) break;
     await new Promise((res) => setTimeout(res, 100));
@@ -149,7 +161,6 @@ async function background(
     command: text,
     output: out.output,
   };
-  void ctx;
 }
 
 function listening(port: number): Promise<boolean> {

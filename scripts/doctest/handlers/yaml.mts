@@ -13,7 +13,12 @@ import { placeholderValues } from '../services.mts';
 export const yamlHandler: Handler = async (sample, ctx) => {
   // line 1 of the text is the line after the opening fence
   const at = (lineInText: number | undefined) => sample.line + (lineInText ?? 1);
-  const { docs, problems } = parseManifestText(sample.text, sample.file);
+  // validate what the reader applies: the text with the placeholders filled in
+  const values = await placeholderValues(ctx);
+  const bound = bindPlaceholders(sample.text, values);
+  if (bound.missing.length > 0)
+    return { status: 'failed', message: missingMessage(bound.missing, ctx.page) };
+  const { docs, problems } = parseManifestText(bound.text, sample.file);
   const first = problems[0];
   if (first) {
     return {

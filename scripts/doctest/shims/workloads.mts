@@ -55,6 +55,8 @@ export interface StartProxyRequest {
   /** Header the example MCP server reads its token from. */
   tokenHeader?: string;
   env?: Record<string, string>;
+  /** Map localhost:<port> to the proxy now (thv run: yes; the operator: only on port-forward). */
+  expose?: boolean;
 }
 
 /** Starts MCP server + proxy; resolves when /health answers, rejects with the proxy's output if it exits. */
@@ -156,7 +158,10 @@ export async function startWorkload(ctx: PageContext, req: StartProxyRequest): P
     }
     await new Promise((r) => setTimeout(r, 50));
   }
-  svc.hostProxy.mapLocal(`localhost:${req.port}`, realPort, 'proxy');
-  svc.hostProxy.mapLocal(`127.0.0.1:${req.port}`, realPort, 'proxy');
+  if (req.expose !== false) {
+    svc.hostProxy.mapLocal(`localhost:${req.port}`, realPort, 'proxy');
+    svc.hostProxy.mapLocal(`127.0.0.1:${req.port}`, realPort, 'proxy');
+  }
+  svc.hostProxy.nameLocal(realPort, 'proxy');
   return w;
 }
