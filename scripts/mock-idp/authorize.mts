@@ -4,7 +4,7 @@
 // MCP TypeScript SDK can log in unattended.
 import type { ClientConfig, UserConfig } from './config.mts';
 import { OAuthError } from './oauth-error.mts';
-import { clientPolicy, grantedScopes, type EffectivePolicy } from './policy.mts';
+import { clientPolicy, grantedScopes, targetAudience, type EffectivePolicy } from './policy.mts';
 import { isLoopback, randomToken, type AuthServer, type MockIdpState } from './state.mts';
 
 const CODE_LIFETIME_MS = 60_000;
@@ -90,9 +90,17 @@ export function authorize(
 
   let policy: EffectivePolicy;
   let scopes: string[];
+  let audience: string;
   try {
     policy = clientPolicy(client, server);
     scopes = grantedScopes(query.get('scope') ?? undefined, server, policy);
+    // Auth0's `audience`, or RFC 8707 `resource` where enabled; missing → the policy's first audience.
+    // Optional here, unlike at Auth0's token endpoint.
+    audience = targetAudience(
+      { params: { all: (name: string) => query.getAll(name) }, server },
+      policy,
+      false,
+    );
   } catch (error) {
     const e = error as OAuthError;
     return fail(e.error, e.description);
@@ -108,7 +116,7 @@ export function authorize(
     redirectUri,
     codeChallenge: challenge,
     scopes,
-    audience: policy.audiences[0] ?? (server.config.audiences[0] as string),
+    audience,
     user,
     nonce: query.get('nonce') ?? undefined,
     expiresAt: Date.now() + CODE_LIFETIME_MS,

@@ -32,6 +32,12 @@ export interface AuthorizationServerConfig {
   accessTokenLifetimeSeconds?: number;
   /** Token exchange: which servers' tokens are accepted as subject tokens. */
   trust?: TrustConfig[];
+  /**
+   * RFC 8707: accept `resource` as the target audience (authorization and token
+   * requests). Off by default: none of the reproduced vendors documents it for
+   * these grants (Auth0 and Google STS use `audience`, Okta and Keycloak ignore it).
+   */
+  resourceIndicators?: boolean;
 }
 
 /** What a client may obtain from one authorization server. */
@@ -120,6 +126,7 @@ export const configSchema = {
                 scopes: stringList,
                 signingAlg: { enum: ['RS256', 'ES256'] },
                 accessTokenLifetimeSeconds: { type: 'integer', minimum: 1 },
+                resourceIndicators: { type: 'boolean' },
                 trust: {
                   type: 'array',
                   items: {

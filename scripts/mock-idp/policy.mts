@@ -7,6 +7,10 @@ import type { AuthServer } from './state.mts';
 const GOOGLE_PROVIDER_NAME =
   /^\/\/iam\.googleapis\.com\/(projects\/[^/]+\/locations\/global\/workloadIdentityPools|locations\/global\/workforcePools)\/[^/]+\/providers\/[^/]+$/;
 
+export function resourceIndicators(server: AuthServer): boolean {
+  return server.config.resourceIndicators ?? server.tenant.profile.supportsResourceIndicator;
+}
+
 export interface EffectivePolicy {
   audiences: string[];
   scopes: string[];
@@ -30,15 +34,18 @@ export function clientPolicy(client: ClientConfig, server: AuthServer): Effectiv
 
 /**
  * The audience of the token to issue: the `audience` parameter (RFC 8693 §2.1,
- * Auth0, Google STS), else the policy's first audience. RFC 8707 `resource` is
- * ignored by the vendors reproduced here (none documents it for these grants).
+ * Auth0, Google STS), or `resource` (RFC 8707 §2) where the server accepts
+ * resource indicators, else the policy's first audience. Vendors without
+ * resource indicators ignore `resource`, as they do.
  */
 export function targetAudience(
-  request: { params: Form; server: AuthServer },
+  request: { params: Pick<Form, 'all'>; server: AuthServer },
   policy: EffectivePolicy,
+  required = request.server.tenant.profile.requiresAudience,
 ): string {
   const { params, server } = request;
-  const requested = params.all('audience');
+  let requested = params.all('audience');
+  if (requested.length === 0 && resourceIndicators(server)) requested = params.all('resource');
   if (requested.length > 1)
     throw new OAuthError(
       400,
@@ -48,7 +55,7 @@ export function targetAudience(
     );
   const audience = requested[0];
   if (audience === undefined) {
-    if (server.tenant.profile.requiresAudience)
+    if (required)
       throw new OAuthError(400, 'invalid_request', 'missing_parameter', 'audience is required');
     return policy.audiences[0] ?? (server.config.audiences[0] as string);
   }

@@ -404,3 +404,100 @@ describe('authorization code errors', () => {
     expectOAuthError(await redeem(once), 400, 'invalid_grant');
   });
 });
+
+describe('resource indicators (RFC 8707), where a server enables them', () => {
+  it('resource selects the audience of codes and exchanged tokens; an unknown resource is invalid_target', async () => {
+    const config = defaultConfig();
+    const okta = must(config.tenants[0]);
+    const [mcp, backend] = okta.authorizationServers;
+    Object.assign(must(mcp), {
+      resourceIndicators: true,
+      audiences: ['mcp-server', 'http://127.0.0.1:8080/mcp'],
+    });
+    Object.assign(must(backend), {
+      resourceIndicators: true,
+      audiences: ['backend-api', 'https://backend.example.com/api'],
+    });
+    const rfc8707 = await startMockIdp({ config, control: true });
+    try {
+      const server = rfc8707.server('aus1234567890');
+      const verifier = 'r'.repeat(43);
+      const authorizeUrl = (resource: string) => {
+        const url = new URL(must(server.endpoints.authorize));
+        url.search = new URLSearchParams({
+          client_id: '0oa1234567890abcdef',
+          redirect_uri: 'http://127.0.0.1:5000/callback',
+          response_type: 'code',
+          scope: 'openid',
+          code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+          code_challenge_method: 'S256',
+          resource,
+        }).toString();
+        return url;
+      };
+      const ok = new URL(
+        must(
+          (
+            await fetch(authorizeUrl('http://127.0.0.1:8080/mcp'), { redirect: 'manual' })
+          ).headers.get('location'),
+        ),
+      );
+      const tokens = await postForm(must(server.endpoints.token), {
+        grant_type: 'authorization_code',
+        client_id: '0oa1234567890abcdef',
+        code: must(ok.searchParams.get('code')),
+        redirect_uri: 'http://127.0.0.1:5000/callback',
+        code_verifier: verifier,
+        resource: 'http://127.0.0.1:8080/mcp',
+      });
+      const subject = tokens.json.access_token as string;
+      expect(
+        JSON.parse(Buffer.from(must(subject.split('.')[1]), 'base64url').toString()),
+      ).toMatchObject({ aud: 'http://127.0.0.1:8080/mcp' });
+      const bad = new URL(
+        must(
+          (
+            await fetch(authorizeUrl('https://elsewhere.example/'), { redirect: 'manual' })
+          ).headers.get('location'),
+        ),
+      );
+      expect(bad.searchParams.get('error')).toBe('invalid_target');
+
+      const backendToken = must(rfc8707.server('aus9876543210').endpoints.token);
+      const auth = { authorization: basic(EXCHANGE_ID, EXCHANGE_SECRET) };
+      const base = {
+        grant_type: TOKEN_EXCHANGE,
+        subject_token_type: ACCESS_TOKEN_TYPE,
+        scope: 'api:read',
+      };
+      const exchanged = await postForm(
+        backendToken,
+        { ...base, subject_token: subject, resource: 'https://backend.example.com/api' },
+        auth,
+      );
+      expect(exchanged.status, exchanged.text).toBe(200);
+      expect(
+        JSON.parse(
+          Buffer.from(
+            must((exchanged.json.access_token as string).split('.')[1]),
+            'base64url',
+          ).toString(),
+        ),
+      ).toMatchObject({
+        aud: 'https://backend.example.com/api',
+        sub: 'alice@example.com',
+      });
+      expectOAuthError(
+        await postForm(
+          backendToken,
+          { ...base, subject_token: subject, resource: 'https://elsewhere.example/' },
+          auth,
+        ),
+        400,
+        'invalid_target',
+      );
+    } finally {
+      await rfc8707.close();
+    }
+  });
+});
