@@ -1,7 +1,9 @@
-import type { Config } from '@docusaurus/types';
+import type { Config, PluginModule } from '@docusaurus/types';
 import type * as Preset from '@docusaurus/preset-classic';
 import { themes as prismThemes } from 'prism-react-renderer';
 import { withAaContrast } from './src/prism/accessibleTheme';
+import sampleVerification from './src/remark/sampleVerification';
+import doctestReport from './src/plugins/doctest-report';
 
 // The site is published at the domain root; every URL is emitted without a
 // trailing slash (`/toolhive/concepts/backend-auth.html`), which is what
@@ -14,6 +16,9 @@ const config: Config = {
   url: 'https://toolhive-token-exchange.vercel.app',
   baseUrl: '/',
   trailingSlash: false,
+  // The banner is an inline script on the home page; the site is served at
+  // the root, so it has nothing to warn about, and the CSP stays hash-only.
+  baseUrlIssueBanner: false,
 
   onBrokenLinks: 'throw',
   onBrokenAnchors: 'throw',
@@ -34,6 +39,9 @@ const config: Config = {
       onBrokenMarkdownImages: 'throw',
     },
   },
+
+  // The doctest report, read on every build (see src/plugins/doctest-report).
+  plugins: [doctestReport as PluginModule],
 
   themes: [
     '@docusaurus/theme-mermaid',
@@ -58,6 +66,8 @@ const config: Config = {
           routeBasePath: '/',
           sidebarPath: './sidebars.ts',
           showLastUpdateTime: false,
+          // Before Docusaurus's own plugins, so mermaid fences are still code.
+          beforeDefaultRemarkPlugins: [[sampleVerification, { siteDir: __dirname }]],
         },
         blog: false,
         theme: {
