@@ -79,22 +79,41 @@ export function checkSequence(
   const events = eventsOf(recorded as RecordedCall[]).filter(
     (e) => shown.has(e.from as Party) && shown.has(e.to as Party),
   );
+  const matchFrom = (m: SequenceModel['messages'][number], from: number) => {
+    const a = roles.get(m.from);
+    const b = roles.get(m.to);
+    for (let k = from; k < events.length; k++)
+      if (events[k]?.from === a && events[k]?.to === b) return k;
+    return -1;
+  };
+  // a message to oneself (local work, e.g. checking a signature) is not an HTTP call
+  const messages = model.messages.filter((m) => roles.get(m.from) !== roles.get(m.to));
   let j = 0;
-  for (const m of model.messages) {
-    const from = roles.get(m.from);
-    const to = roles.get(m.to);
-    while (j < events.length && !(events[j]?.from === from && events[j]?.to === to)) j++;
-    if (j === events.length) {
+  for (let i = 0; i < messages.length; i++) {
+    const m = messages[i] as (typeof messages)[number];
+    const k = matchFrom(m, j);
+    if (m.optional) {
+      // take it only if it happens before the next required message
+      const next = messages.slice(i + 1).find((x) => !x.optional);
+      const kNext = next ? matchFrom(next, j) : -1;
+      if (k >= 0 && (kNext < 0 || k < kNext)) j = k + 1;
+      continue;
+    }
+    if (k < 0) {
+      const from = roles.get(m.from);
+      const to = roles.get(m.to);
       return {
         message: `message "${m.from} → ${m.to}: ${m.text}" does not happen at this point of the recorded sequence (${from} → ${to})`,
         line: m.line,
         diff: lineDiff(
-          model.messages.map((x) => `${roles.get(x.from)} -> ${roles.get(x.to)}`).join('\n'),
+          messages
+            .map((x) => `${roles.get(x.from)} -> ${roles.get(x.to)}${x.optional ? ' (opt)' : ''}`)
+            .join('\n'),
           events.map((e) => `${e.from} -> ${e.to}   ${e.what}`).join('\n'),
         ),
       };
     }
-    j++;
+    j = k + 1;
   }
   return undefined;
 }

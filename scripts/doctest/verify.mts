@@ -21,6 +21,7 @@ import type { PageContext } from './context.mts';
 import type { Plan } from './plan.mts';
 import { pageServices, placeholderValues } from './services.mts';
 import type { HttpCall } from './status.mts';
+import { pageShell } from './handlers/bash.mts';
 
 const REDIRECT = 'http://127.0.0.1:8765/callback';
 const MCP_CLIENT_ID = '0oa1234567890abcdef';
@@ -83,6 +84,7 @@ class LoopbackLogin implements OAuthClientProvider {
 
 export async function runVerify(ctx: PageContext, v: VerifyPlan): Promise<string | undefined> {
   const svc = await pageServices(ctx);
+  await pageShell(ctx); // runs the plan's hidden set-up (a page without shell samples starts its proxy there)
   const agent = new ProxyAgent({ uri: svc.clientProxyUrl, requestTls: { ca: svc.run.ca.certPem } });
   const proxiedFetch = ((url: string | URL, init?: RequestInit) =>
     undiciFetch(url, { ...(init as object), dispatcher: agent })) as unknown as typeof fetch;

@@ -86,7 +86,8 @@ export async function stopMermaid(): Promise<void> {
 /** Participants and messages of a sequenceDiagram, in order (after mermaid accepted it). */
 export interface SequenceModel {
   participants: { id: string; label: string; line: number }[];
-  messages: { from: string; to: string; text: string; line: number }[];
+  /** `optional`: inside an `opt` block (may not happen on every run). */
+  messages: { from: string; to: string; text: string; line: number; optional: boolean }[];
 }
 
 export function readSequence(text: string): SequenceModel {
@@ -95,9 +96,13 @@ export function readSequence(text: string): SequenceModel {
   const seen = (id: string, line: number) => {
     if (!participants.some((p) => p.id === id)) participants.push({ id, label: id, line });
   };
+  const blocks: string[] = [];
   text.split('\n').forEach((raw, i) => {
     const line = i + 1;
     const s = raw.trim();
+    const block = /^(loop|alt|opt|par|rect|critical|break)\b/.exec(s);
+    if (block) blocks.push(block[1] as string);
+    else if (/^end\b/.test(s)) blocks.pop();
     const decl = /^(participant|actor)\s+(\S+?)(?:\s+as\s+(.+))?$/.exec(s);
     if (decl) {
       const id = decl[2] as string;
@@ -120,7 +125,13 @@ export function readSequence(text: string): SequenceModel {
       const to = (msg[3] as string).trim().replace(/^[+-]/, '');
       seen(from, line);
       seen(to, line);
-      messages.push({ from, to, text: (msg[4] as string).trim(), line });
+      messages.push({
+        from,
+        to,
+        text: (msg[4] as string).trim(),
+        line,
+        optional: blocks.includes('opt'),
+      });
     }
   });
   return { participants, messages };
