@@ -136,8 +136,8 @@ export async function issueAccessToken(
   const key = faults.unknownKey
     ? await request.state.strayKey(server.keys.active.alg)
     : server.keys.active;
-  // RFC 9068 §2.1 names typ "at+jwt"; Okta and Keycloak send "JWT", and so does the mock.
-  const token = await signJwt(claims, key);
+  // RFC 9068 §2.1 names typ "at+jwt"; the mock sends what the vendor sends (Okta: none).
+  const token = await signJwt(claims, key, profile.accessTokenTyp);
   return { token, claims, lifetime };
 }
 
@@ -175,7 +175,8 @@ function idTokenFor(request: TokenRequest, client: ClientConfig, user: UserConfi
   const now = Math.floor(Date.now() / 1000);
   const payload: JWTPayload = {
     iss: request.issuer,
-    sub: request.server.tenant.profile.userSubject(user),
+    // OIDC ID tokens carry the user id as sub (Okta: the 00u… id, not the login).
+    sub: user.id,
     aud: client.clientId,
     iat: now,
     exp: now + 3600,
@@ -185,7 +186,7 @@ function idTokenFor(request: TokenRequest, client: ClientConfig, user: UserConfi
     ...(user.email ? { email: user.email, email_verified: true } : {}),
     ...(nonce ? { nonce } : {}),
   };
-  return signJwt(payload, request.server.keys.active);
+  return signJwt(payload, request.server.keys.active, 'JWT');
 }
 
 function wantsRefreshToken(request: TokenRequest, client: ClientConfig, scopes: string[]): boolean {
@@ -347,7 +348,11 @@ async function tokenExchange(
   const policy = client
     ? clientPolicy(client, server)
     : { audiences: server.config.audiences, scopes: server.config.scopes };
-  const audience = targetAudience(request, policy);
+  // Keycloak: without `audience`, the target is the requesting client itself.
+  const audience =
+    server.tenant.vendor === 'keycloak' && client && params.all('audience').length === 0
+      ? client.clientId
+      : targetAudience(request, policy);
   const scopes = grantedScopes(params.get('scope'), server, policy);
   const sub = typeof subject.payload.sub === 'string' ? subject.payload.sub : undefined;
   const user = server.tenant.users.find((u) => profile.userSubject(u) === sub || u.login === sub);

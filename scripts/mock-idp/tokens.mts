@@ -11,9 +11,14 @@ import type { SigningKey } from './keys.mts';
 import { OAuthError } from './oauth-error.mts';
 import type { AuthServer, MockIdpState } from './state.mts';
 
-export async function signJwt(payload: JWTPayload, key: SigningKey, typ = 'JWT'): Promise<string> {
+/** Signs a JWT; `typ` is left out when undefined (Okta's access tokens carry none). */
+export async function signJwt(
+  payload: JWTPayload,
+  key: SigningKey,
+  typ: string | undefined,
+): Promise<string> {
   return new SignJWT(payload)
-    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ })
+    .setProtectedHeader({ alg: key.alg, kid: key.kid, ...(typ ? { typ } : {}) })
     .sign(key.privateKey);
 }
 

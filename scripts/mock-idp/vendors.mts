@@ -67,8 +67,10 @@ export interface VendorProfile {
   requiresClientAuthentication: boolean;
   /** Vendor wording of error_description, where a public source shows it. */
   describe(reason: ErrorReason): string | undefined;
-  /** The user's `sub` in this vendor's tokens. */
+  /** The user's `sub` in this vendor's access tokens (ID tokens carry the user id). */
   userSubject(user: { login: string; id: string }): string;
+  /** JOSE `typ` header of access tokens; undefined for none. */
+  accessTokenTyp: string | undefined;
 }
 
 export const TOKEN_TYPE = {
@@ -89,8 +91,9 @@ function user(input: AccessTokenInput) {
 //   /oauth2/{authServerId}/.well-known/{openid-configuration,oauth-authorization-server}).
 // Token exchange: https://developer.okta.com/docs/guides/set-up-token-exchange/main/
 //   ("trusted servers", https://help.okta.com/en-us/content/topics/security/api-add-trusted-servers.htm).
-// Access-token claims ver, jti, iss, aud, iat, exp, cid, uid, scp, sub:
-//   https://developer.okta.com/docs/api/openapi/okta-oauth/guides/tokens/ (access token payload).
+// Access-token claims ver, jti ("AT.…"), iss, aud, iat, exp, cid, uid, scp, sub
+//   (the login) and a header without typ, as in a decoded Okta access token:
+//   https://groups.google.com/g/rabbitmq-users/c/O3GdCKf8soM/m/ZsjMcizrAgAJ
 // ---------------------------------------------------------------------------
 const OKTA_V1 =
   /^\/oauth2\/([A-Za-z0-9._-]+)\/v1\/(authorize|token|keys|introspect|revoke|userinfo)$/;
@@ -172,15 +175,17 @@ export const okta: VendorProfile = {
     }
   },
   userSubject: (u) => u.login,
+  // A decoded Okta access token has the header {kid, alg} and no typ.
+  accessTokenTyp: undefined,
 };
 
 // ---------------------------------------------------------------------------
 // Keycloak (17+, no /auth prefix).
-// Layout: https://www.keycloak.org/securing-apps/oidc-layers (endpoints of a realm).
-// Token exchange: https://www.keycloak.org/securing-apps/token-exchange (standard
-//   token exchange: the requesting client must be in the subject token's aud; the
-//   issued token's aud is the requested audience client; scope is a string; azp
-//   is the requesting client).
+// Token exchange and layout: https://www.keycloak.org/securing-apps/token-exchange
+//   (standard token exchange at /realms/{realm}/protocol/openid-connect/token; the
+//   requesting client must be in the subject token's aud; `audience` names the
+//   target client and defaults to the requesting client; the issued token's azp is
+//   the requesting client; scope is a string).
 // Error codes in exchange follow RFC 8693 since keycloak/keycloak#31788.
 // ---------------------------------------------------------------------------
 const KEYCLOAK =
@@ -257,6 +262,7 @@ export const keycloak: VendorProfile = {
     }
   },
   userSubject: (u) => u.id,
+  accessTokenTyp: 'JWT',
 };
 
 // ---------------------------------------------------------------------------
@@ -309,6 +315,7 @@ export const auth0: VendorProfile = {
     return undefined;
   },
   userSubject: (u) => u.id,
+  accessTokenTyp: 'JWT',
 };
 
 // ---------------------------------------------------------------------------
@@ -358,6 +365,7 @@ export const googleSts: VendorProfile = {
     }
   },
   userSubject: (u) => u.login,
+  accessTokenTyp: 'JWT',
 };
 
 export const VENDOR_PROFILES: Record<Vendor, VendorProfile> = {

@@ -2,7 +2,13 @@
 // vendor's metadata, runs client_credentials, authorization code + PKCE and
 // token exchange against the mock, and jose verifies every issued token
 // against the served JWKS.
-import { createRemoteJWKSet, decodeJwt, jwtVerify, type JWTPayload } from 'jose';
+import {
+  createRemoteJWKSet,
+  decodeJwt,
+  decodeProtectedHeader,
+  jwtVerify,
+  type JWTPayload,
+} from 'jose';
 import * as oauth from 'oauth4webapi';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -144,7 +150,12 @@ describe('authorization code + PKCE (unattended login of the test user)', () => 
       scp: ['openid', 'profile', 'offline_access', 'mcp:tools:call'],
     });
     expect(String(claims.jti)).toMatch(/^AT\./);
-    expect(tokens.id_token).toBeTypeOf('string');
+    // Okta: access tokens carry no typ header; ID tokens have the user id as sub.
+    expect(decodeProtectedHeader(tokens.access_token)).not.toHaveProperty('typ');
+    expect(decodeJwt(tokens.id_token as string)).toMatchObject({
+      sub: '00u1a2b3c4d5e6f7g8h9',
+      aud: '0oa1234567890abcdef',
+    });
     expect(tokens.refresh_token).toBeTypeOf('string');
 
     // refresh_token grant (RFC 6749 §6) with a narrower scope
@@ -351,6 +362,24 @@ describe('token exchange (RFC 8693)', () => {
       ),
     );
     const claims = await verify(kc, exchanged.access_token, 'backend-api');
+    // Without `audience`, Keycloak targets the requesting client itself.
+    const self = await oauth.processGenericTokenEndpointResponse(
+      as,
+      client,
+      await oauth.genericTokenEndpointRequest(
+        as,
+        client,
+        oauth.ClientSecretPost('mock-only-keycloak-secret'),
+        TOKEN_EXCHANGE,
+        new URLSearchParams({
+          subject_token: tokens.access_token,
+          subject_token_type: ACCESS_TOKEN_TYPE,
+        }),
+        insecure,
+      ),
+    );
+    expect(decodeJwt(self.access_token).aud).toBe('toolhive-exchange');
+    expect(decodeProtectedHeader(self.access_token).typ).toBe('JWT');
     expect(claims).toMatchObject({
       azp: 'toolhive-exchange',
       scope: 'api:read',
