@@ -14,9 +14,9 @@ interface ReportSample {
 }
 
 const reportPath = path.resolve(root, process.env.DOCTEST_REPORT ?? 'reports/doctest/report.json');
-const report = existsSync(reportPath)
-  ? (JSON.parse(readFileSync(reportPath, 'utf8')) as { samples: ReportSample[] })
-  : null;
+const reportText = existsSync(reportPath) ? readFileSync(reportPath, 'utf8') : null;
+const report = reportText ? (JSON.parse(reportText) as { samples: ReportSample[] }) : null;
+const reportSha256 = reportText ? createHash('sha256').update(reportText).digest('hex') : null;
 
 /** What the badge must say for a sample, read straight from the report. */
 function expectedKind(file: string, hash: string): string {
@@ -33,6 +33,13 @@ for (const route of guideRoutes()) {
     page,
   }) => {
     await gotoHydrated(page, route);
+    const built = page.locator('[data-verification-summary]');
+    if ((await built.count()) > 0) {
+      expect(
+        (await built.getAttribute('data-report-sha256')) ?? null,
+        `the build read another ${path.relative(root, reportPath)} than the one there now: run \`npm run build\` again`,
+      ).toBe(reportSha256);
+    }
     const badges = page.locator('[data-verification]');
     const count = await badges.count();
     const codeBlocks = await page.locator('.theme-code-block').count();

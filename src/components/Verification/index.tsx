@@ -65,6 +65,7 @@ export function VerificationSummary({ samples }: { samples: string }): ReactNode
     <aside
       className={`${styles.summary} ${styles[kind]}`}
       data-verification-summary={kind}
+      data-report-sha256={data.reportSha256}
       aria-label="Sample verification"
     >
       {data.present ? (

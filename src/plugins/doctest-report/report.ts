@@ -2,6 +2,7 @@
 // `npm run doctest`; format in scripts/doctest/README.md) and reduces it to
 // what the pages show: per sample (file + hash) its status, and per page the
 // recorded exchange with signatures and secrets redacted.
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 
 export type SampleStatus = 'passed' | 'failed' | 'skipped';
@@ -34,6 +35,8 @@ export interface VerificationData {
   commit?: string;
   dirty?: boolean;
   startedAt?: string;
+  /** sha256 (hex) of the report file the build read; tests use it to spot a stale build. */
+  reportSha256?: string;
   /** `${file}\n${hash}` → verdict (worst status when a text appears more than once). */
   samples: Record<string, SampleVerdict>;
   /** page file → recording, and `${sample id}` → recording. */
@@ -162,13 +165,17 @@ export function summarizeReport(report: Report): VerificationData {
 export function readVerificationData(reportPath: string): VerificationData {
   if (!existsSync(reportPath)) return { present: false, samples: {}, recordings: {} };
   let report: Report;
+  const text = readFileSync(reportPath, 'utf8');
   try {
-    report = JSON.parse(readFileSync(reportPath, 'utf8')) as Report;
+    report = JSON.parse(text) as Report;
   } catch (error) {
     throw new Error(
       `${reportPath}: not valid JSON (${(error as Error).message}); rerun \`npm run doctest\``,
       { cause: error },
     );
   }
-  return summarizeReport(report);
+  return {
+    ...summarizeReport(report),
+    reportSha256: createHash('sha256').update(text, 'utf8').digest('hex'),
+  };
 }
