@@ -501,3 +501,44 @@ describe('host routing over TLS with the real vendor issuer', () => {
     }
   });
 });
+
+describe('introspection (RFC 7662), userinfo, revocation (RFC 7009)', () => {
+  it('okta: an active token introspects with its claims; after revocation it is inactive', async () => {
+    const mcp = idp.server('aus1234567890');
+    const { as, tokens } = await login(mcp, '0oa1234567890abcdef', 'openid profile mcp:tools:call');
+    const client = { client_id: '0oa1234567890abcdef' };
+
+    const userinfo = await oauth.processUserInfoResponse(
+      as,
+      client,
+      oauth.skipSubjectCheck,
+      await oauth.userInfoRequest(as, client, tokens.access_token, insecure),
+    );
+    expect(userinfo).toMatchObject({ sub: 'alice@example.com', name: 'Alice Example' });
+
+    const introspect = async () =>
+      oauth.processIntrospectionResponse(
+        as,
+        client,
+        await oauth.introspectionRequest(as, client, oauth.None(), tokens.access_token, insecure),
+      );
+    expect(await introspect()).toMatchObject({
+      active: true,
+      scope: 'openid profile mcp:tools:call',
+      client_id: '0oa1234567890abcdef',
+      sub: 'alice@example.com',
+      aud: 'mcp-server',
+      token_type: 'Bearer',
+    });
+
+    await oauth.processRevocationResponse(
+      await oauth.revocationRequest(as, client, oauth.None(), tokens.access_token, insecure),
+    );
+    expect(await introspect()).toEqual({ active: false });
+    const refused = await fetch(as.userinfo_endpoint as string, {
+      headers: { authorization: `Bearer ${tokens.access_token}` },
+    });
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('www-authenticate')).toMatch(/^Bearer error="invalid_token"/);
+  });
+});
