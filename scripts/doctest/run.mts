@@ -27,7 +27,11 @@ export interface RunOptions {
   concurrency?: number;
   onPage?: (page: PageResult, samples: SampleResult[]) => void;
   signal?: AbortSignal;
+  /** Stop running a page's samples after its first failure (the rest are reported as not run). */
+  bail?: boolean;
 }
+
+let activeRuns = 0;
 
 export async function runDoctests(opts: RunOptions): Promise<Report> {
   const startedAt = new Date();
@@ -38,17 +42,21 @@ export async function runDoctests(opts: RunOptions): Promise<Report> {
   const worker = async (): Promise<void> => {
     while (next < opts.pages.length) {
       const i = next++;
-      const r = await runPage(opts.root, opts.pages[i] as string, opts.signal);
+      const r = await runPage(opts.root, opts.pages[i] as string, opts.signal, opts.bail);
       results[i] = r;
       opts.onPage?.(r.page, r.samples);
     }
   };
   if (opts.pages.length > 0) prewarmMermaid(opts.root);
+  activeRuns++;
   try {
     await Promise.all(Array.from({ length: Math.min(limit, opts.pages.length) }, worker));
   } finally {
-    await stopMermaid();
-    await stopRunServices();
+    // the mock IdP and the mermaid worker are shared by concurrent runs (e.g. the mutation tests)
+    if (--activeRuns === 0) {
+      await stopMermaid();
+      await stopRunServices();
+    }
   }
   return buildReport(
     startedAt,
@@ -63,6 +71,7 @@ export async function runPage(
   root: string,
   pageAbs: string,
   signal?: AbortSignal,
+  bail = false,
 ): Promise<{ page: PageResult; samples: SampleResult[] }> {
   const t0 = performance.now();
   const page = path.relative(root, pageAbs).split(path.sep).join('/');
@@ -119,6 +128,18 @@ export async function runPage(
   let pageError: string | undefined;
   try {
     for (const sample of samples) {
+      const failedSoFar = () =>
+        results.some((r, i) => r.status === 'failed' && !deferred.some((d) => d.index === i));
+      if (bail && failedSoFar()) {
+        results.push(
+          toResult(
+            sample,
+            { status: 'failed', message: 'not run: an earlier sample failed (bail)' },
+            0,
+          ),
+        );
+        continue;
+      }
       if (controller.signal.aborted) {
         results.push(
           toResult(sample, { status: 'failed', message: 'run interrupted before this sample' }, 0),
@@ -140,7 +161,9 @@ export async function runPage(
       } else results.push(toResult(sample, outcome, performance.now() - s0));
       for (const hook of ctx.afterSample) await hook(sample);
     }
-    for (const hook of ctx.endOfPage) {
+    const bailed =
+      bail && results.some((r, i) => r.status === 'failed' && !deferred.some((d) => d.index === i));
+    for (const hook of bailed ? [] : ctx.endOfPage) {
       const err = await hook();
       if (err) pageError ??= err;
     }

@@ -76,7 +76,23 @@ export function checkSequence(
         line: model.participants[0]?.line ?? 1,
       };
   }
-  const events = eventsOf(recorded as RecordedCall[]).filter(
+  // Compare with one request end to end: the client's call during which the backend API was
+  // called (other calls, e.g. the MCP initialize, would let a wrong order slip through).
+  const calls = recorded as RecordedCall[];
+  const backendCall = [...calls].reverse().find((c) => c.to === 'backend-api');
+  const outer = backendCall
+    ? calls.find(
+        (c) =>
+          c.from === 'client' &&
+          c.to === 'proxy' &&
+          c.start <= backendCall.start &&
+          c.end >= backendCall.end,
+      )
+    : undefined;
+  const windowed = outer
+    ? calls.filter((c) => c.start >= outer.start && c.end <= outer.end)
+    : calls;
+  const events = eventsOf(windowed).filter(
     (e) => shown.has(e.from as Party) && shown.has(e.to as Party),
   );
   const matchFrom = (m: SequenceModel['messages'][number], from: number) => {

@@ -144,6 +144,17 @@ export async function runVerify(ctx: PageContext, v: VerifyPlan): Promise<string
   } finally {
     await session.client.close().catch(() => {});
   }
+  // calls are recorded when their response ends (streamed responses end after the SDK has
+  // its answer): wait until the record is quiet before reading it
+  for (
+    let n = svc.calls.length, quiet = 0, waited = 0;
+    quiet < 150 && waited < 3000;
+    waited += 50
+  ) {
+    await new Promise((r) => setTimeout(r, 50));
+    if (svc.calls.length === n) quiet += 50;
+    else [n, quiet] = [svc.calls.length, 0];
+  }
   // the HTTP sequence of the verification, in time order
   const calls = svc.calls.slice(since).sort((a, b) => a.start - b.start);
   ctx.artefacts.httpSequence = calls.map((c): HttpCall & { start: number; end: number } => ({

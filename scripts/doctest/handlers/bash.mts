@@ -146,18 +146,24 @@ async function background(
     };
   }
   const deadline = Date.now() + timeout * 1000;
+  let exited = false;
   while (Date.now() < deadline) {
     // a port-forward listens on the page's virtual localhost (the host proxy), not on a real port
     if (forward ? svc.hostProxy.isMapped(`localhost:${port}`) : await listening(port))
       return { status: 'passed', kind: 'run' };
     const alive = await shell.run('kill -0 "$__doctest_bg_pid" 2>/dev/null', 2000);
-    if (alive.exitCode !== 0) break;
+    if (alive.exitCode !== 0) {
+      exited = true;
+      break;
+    }
     await new Promise((res) => setTimeout(res, 100));
   }
   const out = await shell.run(`cat ${log}`, 2000);
   return {
     status: 'failed',
-    message: `the background command did not listen on port ${port} within ${timeout} s`,
+    message: exited
+      ? `the background command exited before it listened on port ${port}`
+      : `the background command did not listen on port ${port} within ${timeout} s`,
     command: text,
     output: out.output,
   };
