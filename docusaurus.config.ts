@@ -4,6 +4,7 @@ import { themes as prismThemes } from 'prism-react-renderer';
 import { withAaContrast } from './src/prism/accessibleTheme';
 import sampleVerification from './src/remark/sampleVerification';
 import doctestReport from './src/plugins/doctest-report';
+import mermaidChunk from './src/plugins/mermaid-chunk';
 
 // The site is published at the domain root; every URL is emitted without a
 // trailing slash (`/toolhive/concepts/backend-auth.html`), which is what
@@ -41,7 +42,8 @@ const config: Config = {
   },
 
   // The doctest report, read on every build (see src/plugins/doctest-report).
-  plugins: [doctestReport as PluginModule],
+  // Mermaid's code in its own async chunk, not in `common` (src/plugins/mermaid-chunk).
+  plugins: [doctestReport as PluginModule, mermaidChunk],
 
   themes: [
     '@docusaurus/theme-mermaid',

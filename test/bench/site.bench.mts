@@ -133,8 +133,31 @@ async function lighthouse(url: string, preset: 'mobile' | 'desktop'): Promise<Sc
     );
   }
   const report = JSON.parse(result.stdout) as {
-    categories: Record<keyof Scores, { score: number | null }>;
+    categories: Record<
+      keyof Scores,
+      { score: number | null; auditRefs: { id: string; weight: number }[] }
+    >;
+    audits: Record<string, { score: number | null; title: string; displayValue?: string }>;
   };
+  // Name what costs points, so a score below 100 says why.
+  for (const key of ['accessibility', 'best-practices', 'seo'] as const) {
+    for (const ref of report.categories[key]?.auditRefs ?? []) {
+      const audit = report.audits[ref.id];
+      if (ref.weight > 0 && audit && audit.score !== null && audit.score < 1) {
+        console.log(`    ${preset} ${key}: ${ref.id} — ${audit.title}`);
+      }
+    }
+  }
+  for (const id of [
+    'first-contentful-paint',
+    'largest-contentful-paint',
+    'total-blocking-time',
+    'cumulative-layout-shift',
+    'speed-index',
+  ]) {
+    const audit = report.audits[id];
+    if (audit?.displayValue) console.log(`    ${preset} ${id}: ${audit.displayValue}`);
+  }
   const score = (k: keyof Scores): number => Math.round((report.categories[k]?.score ?? 0) * 100);
   return {
     performance: score('performance'),

@@ -1,6 +1,6 @@
 // axe-core on every route, light and dark: no serious or critical violation.
 import AxeBuilder from '@axe-core/playwright';
-import { expect, sitemapRoutes, test, waitForHydration } from './site';
+import { expect, renderDiagrams, sitemapRoutes, test, waitForHydration } from './site';
 
 for (const theme of ['light', 'dark'] as const) {
   for (const route of sitemapRoutes()) {
@@ -9,7 +9,8 @@ for (const theme of ['light', 'dark'] as const) {
       await page.goto(route);
       await waitForHydration(page);
       await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
-      // Let client-rendered parts (mermaid diagrams) settle before scanning.
+      // Diagrams render client-side when scrolled to: render all, then scan.
+      await renderDiagrams(page);
       await page.waitForLoadState('networkidle');
       const results = await new AxeBuilder({ page })
         .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])

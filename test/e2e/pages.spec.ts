@@ -4,6 +4,7 @@ import {
   gotoHydrated,
   guideRoutes,
   mermaidBlocks,
+  renderDiagrams,
   sitemapRoutes,
   test,
   vercelJson,
@@ -68,6 +69,7 @@ test('every mermaid diagram renders as SVG', async ({ page }) => {
     if (diagrams === 0) continue;
     total += diagrams;
     await gotoHydrated(page, route);
+    expect(await renderDiagrams(page), `${route}: diagrams on the page`).toBe(diagrams);
     const svgs = page.locator('.docusaurus-mermaid-container svg');
     await expect(svgs, `${route}: ${diagrams} diagram(s) as SVG`).toHaveCount(diagrams);
     await expect(svgs.first()).toBeVisible();

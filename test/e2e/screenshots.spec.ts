@@ -2,7 +2,7 @@
 // artifacts under test-results/screenshots/ so a reviewer can look without
 // building the site.
 import path from 'node:path';
-import { expect, guideRoutes, root, test, waitForHydration } from './site';
+import { expect, guideRoutes, renderDiagrams, root, test, waitForHydration } from './site';
 
 const viewports = {
   desktop: { width: 1280, height: 800 },
@@ -17,6 +17,7 @@ for (const route of guideRoutes()) {
         await page.emulateMedia({ colorScheme: theme });
         await page.goto(route);
         await waitForHydration(page);
+        await renderDiagrams(page);
         await page.waitForLoadState('networkidle');
         await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
         const name = `${route.replace(/^\//, '').replace(/\//g, '__')}--${device}-${theme}.png`;

@@ -67,6 +67,21 @@ export async function gotoHydrated(page: Page, route: string): Promise<void> {
   await waitForHydration(page);
 }
 
+/**
+ * Mermaid diagrams load when they come near the viewport (src/theme/Mermaid):
+ * scroll to each and wait until all are SVG. Returns how many there are.
+ */
+export async function renderDiagrams(page: Page): Promise<number> {
+  const slots = page.locator('[data-mermaid-lazy]');
+  const count = await slots.count();
+  for (let i = 0; i < count; i++) await slots.nth(i).scrollIntoViewIfNeeded();
+  await expect(page.locator('[data-mermaid-lazy] .docusaurus-mermaid-container svg')).toHaveCount(
+    count,
+  );
+  await page.evaluate(() => window.scrollTo(0, 0));
+  return count;
+}
+
 interface Problems {
   list: string[];
 }

@@ -136,3 +136,20 @@ describe.skipIf(!built)(
     });
   },
 );
+
+// `npx tsx scripts/site/vercel-build.mts` writes what Vercel's own CLI makes
+// of vercel.json; the routes the local server uses must be the same ones.
+const buildOutput = path.join(root, '.vercel', 'output', 'config.json');
+describe.skipIf(!existsSync(buildOutput))(
+  'vercel build output (skipped: run `npx tsx scripts/site/vercel-build.mts` to produce it)',
+  () => {
+    it('contains exactly the routes @vercel/routing-utils makes of vercel.json, in order', () => {
+      const boa = JSON.parse(readFileSync(buildOutput, 'utf8')) as { routes: object[] };
+      const ours = getTransformedRoutes(config).routes ?? [];
+      const first = JSON.stringify(ours[0]);
+      const start = boa.routes.findIndex((r) => JSON.stringify(r) === first);
+      expect(start, 'our first route appears in the Build Output').toBeGreaterThanOrEqual(0);
+      expect(boa.routes.slice(start, start + ours.length)).toEqual(ours);
+    });
+  },
+);

@@ -1,0 +1,44 @@
+// Wraps @theme-original/Mermaid so mermaid (≈190 KB gzip of parser and
+// renderer) is loaded only when a diagram comes near the viewport, instead of
+// with every doc page. Pages without diagrams ship none of it; pages with
+// diagrams render them after the page is interactive. The wrapper keeps the
+// diagram's place (data-mermaid-lazy) so tests can scroll to each diagram.
+import React, { lazy, Suspense, useEffect, useRef, useState, type ReactNode } from 'react';
+import type MermaidType from '@theme/Mermaid';
+import type { WrapperProps } from '@docusaurus/types';
+
+const OriginalMermaid = lazy(() => import('@theme-original/Mermaid'));
+
+type Props = WrapperProps<typeof MermaidType>;
+
+export default function LazyMermaid(props: Props): ReactNode {
+  const ref = useRef<HTMLDivElement>(null);
+  const [near, setNear] = useState(false);
+  useEffect(() => {
+    const element = ref.current;
+    if (!element || typeof IntersectionObserver === 'undefined') {
+      setNear(true);
+      return undefined;
+    }
+    const observer = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((entry) => entry.isIntersecting)) {
+          setNear(true);
+          observer.disconnect();
+        }
+      },
+      { rootMargin: '400px 0px' },
+    );
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+  return (
+    <div ref={ref} data-mermaid-lazy={near ? 'loading-or-rendered' : 'waiting'}>
+      {near ? (
+        <Suspense fallback={null}>
+          <OriginalMermaid {...props} />
+        </Suspense>
+      ) : null}
+    </div>
+  );
+}
