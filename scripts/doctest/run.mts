@@ -23,7 +23,7 @@ import { scheduleVerify } from './verify.mts';
 export interface RunOptions {
   root: string;
   pages: string[];
-  /** Pages at once (default: CPU count, at least 2). */
+  /** Pages at once (default: twice the CPU count, at least 4). */
   concurrency?: number;
   onPage?: (page: PageResult, samples: SampleResult[]) => void;
   signal?: AbortSignal;
@@ -36,7 +36,8 @@ let activeRuns = 0;
 export async function runDoctests(opts: RunOptions): Promise<Report> {
   const startedAt = new Date();
   const t0 = performance.now();
-  const limit = opts.concurrency ?? Math.max(2, os.availableParallelism());
+  // pages mostly wait on child processes (proxies, npm, curl): run more than one per core
+  const limit = opts.concurrency ?? Math.max(4, 2 * os.availableParallelism());
   const results: { page: PageResult; samples: SampleResult[] }[] = new Array(opts.pages.length);
   let next = 0;
   const worker = async (): Promise<void> => {

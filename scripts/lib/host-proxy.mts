@@ -99,7 +99,13 @@ export async function startHostProxy(opts: HostProxyOptions): Promise<HostProxy>
         (upRes) => {
           res.writeHead(upRes.statusCode ?? 502, upRes.headers);
           upRes.pipe(res);
-          upRes.on('end', () =>
+          // recorded when the response ends, or when the client goes away first (a streamed
+          // response the client stops reading)
+          onceOf(
+            [upRes, 'end'],
+            [upRes, 'close'],
+            [res, 'close'],
+          )(() =>
             opts.onCall?.({
               from,
               to: target.party,
@@ -275,7 +281,11 @@ export async function startTap(
       (upRes) => {
         res.writeHead(upRes.statusCode ?? 502, upRes.headers);
         upRes.pipe(res);
-        upRes.on('end', () =>
+        onceOf(
+          [upRes, 'end'],
+          [upRes, 'close'],
+          [res, 'close'],
+        )(() =>
           onCall({
             from,
             to,
@@ -308,5 +318,22 @@ export async function startTap(
       for (const s of sockets) s.destroy();
       await new Promise((r) => server.close(r));
     },
+  };
+}
+
+type Emitter = { once(event: string, f: () => void): unknown };
+
+/** Runs `f` once, on the first of these events. */
+function onceOf(...events: [Emitter, string][]): (f: () => void) => void {
+  return (f) => {
+    let done = false;
+    for (const [emitter, event] of events) {
+      emitter.once(event, () => {
+        if (!done) {
+          done = true;
+          f();
+        }
+      });
+    }
   };
 }

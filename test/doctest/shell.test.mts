@@ -18,7 +18,10 @@ const alive = (pid: number) => {
 
 describe('bash samples in one persistent shell per page', async () => {
   await rm(pidFile, { force: true });
-  const report = await runDoctests({ root, pages: [path.join(import.meta.dirname, 'fixtures/shell/page.mdx')] });
+  const report = await runDoctests({
+    root,
+    pages: [path.join(import.meta.dirname, 'fixtures/shell/page.mdx')],
+  });
   const at = (line: number) => report.samples.find((s) => s.line === line);
 
   it('carries variables and functions from one sample to the next', () => {
