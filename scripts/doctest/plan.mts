@@ -78,7 +78,7 @@ export const PlanSchema = z
       .record(z.string(), z.object({ timeout: z.number().positive().optional() }).strict())
       .default({}),
     /** Default per-sample timeout, seconds. */
-    timeout: z.number().positive().default(20),
+    timeout: z.number().positive().default(45),
   })
   .strict();
 

@@ -19,6 +19,7 @@ import { handlerFor } from './handlers/index.mts';
 import { prewarmMermaid, stopMermaid } from './validators/mermaid.mts';
 import { stopRunServices } from './services.mts';
 import { scheduleVerify } from './verify.mts';
+import { redactResult, redactor, secretValues } from './redact.mts';
 
 export interface RunOptions {
   root: string;
@@ -124,7 +125,7 @@ export async function runPage(
     endOfPage: [],
   };
   scheduleVerify(ctx);
-  const results: SampleResult[] = [];
+  let results: SampleResult[] = [];
   const deferred: { index: number; sample: Sample; t: number; d: Deferred }[] = [];
   let pageError: string | undefined;
   try {
@@ -191,6 +192,13 @@ export async function runPage(
     }
     await rm(workspace, { recursive: true, force: true });
   }
+  const bound =
+    (await (ctx.services['placeholders'] as Promise<Record<string, string>> | undefined)?.catch(
+      () => ({}),
+    )) ?? {};
+  const redact = redactor(secretValues(bound));
+  results = results.map((r) => redactResult(r, redact));
+  if (pageError) pageError = redact(pageError);
   const failed = pageError !== undefined || results.some((r) => r.status === 'failed');
   return {
     page: {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,13 +8,15 @@ import { runDoctests } from '../../scripts/doctest/run.mts';
 const root = path.resolve(import.meta.dirname, '../..');
 const pidFile = path.join(os.tmpdir(), 'doctest-shell-fixture-bg.pid');
 
+// a killed process whose new parent has not reaped it yet is a zombie: it runs no more
 const alive = (pid: number) => {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
   }
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return !/^\d+ \(.*\) Z/.test(stat);
 };
 
 describe('bash samples in one persistent shell per page', async () => {

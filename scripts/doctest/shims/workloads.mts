@@ -141,7 +141,7 @@ export async function startWorkload(ctx: PageContext, req: StartProxyRequest): P
     if (w.status === 'running') w.status = 'exited';
   });
   // wait for health, like thv run which returns once the proxy is up
-  const deadline = Date.now() + 15_000;
+  const deadline = Date.now() + 40_000; // generous: a loaded 2-core machine starts node+tsx slowly
   for (;;) {
     if (proc.exitCode !== null || w.status === 'exited') {
       await w.stop();
@@ -154,7 +154,7 @@ export async function startWorkload(ctx: PageContext, req: StartProxyRequest): P
     if (ok) break;
     if (Date.now() > deadline) {
       await w.stop();
-      throw new Error(`proxy did not become healthy within 15 s:\n${logs.join('')}`);
+      throw new Error(`proxy did not become healthy within 40 s:\n${logs.join('')}`);
     }
     await new Promise((r) => setTimeout(r, 50));
   }
