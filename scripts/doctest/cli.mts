@@ -14,7 +14,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const USAGE = `usage: npm run doctest [-- [paths…] [--watch] [--grep PATTERN] [--concurrency N] [--report-dir DIR]]
   paths        pages or folders (default: docs/); partials run inside the pages that import them
   --grep P     only pages whose path, or one of whose samples' id, title or text, matches the regular expression P
-  --watch      run again when a page, a partial or a plan changes`;
+  --watch      run again when a page, a partial or a plan changes
+  --bail       stop each page at its first failing sample`;
 
 function parse() {
   try {
@@ -22,6 +23,7 @@ function parse() {
       allowPositionals: true,
       options: {
         watch: { type: 'boolean', default: false },
+        bail: { type: 'boolean', default: false },
         grep: { type: 'string' },
         concurrency: { type: 'string' },
         'report-dir': { type: 'string', default: 'reports/doctest' },
@@ -56,6 +58,7 @@ async function once(
   concurrency: number | undefined,
   reportDir: string,
   signal: AbortSignal,
+  bail = false,
 ): Promise<Report> {
   const pages = selectPages(positionals, grep);
   if (pages.length === 0) console.log('doctest: no pages selected');
@@ -63,6 +66,7 @@ async function once(
     root,
     pages,
     signal,
+    bail,
     ...(concurrency ? { concurrency } : {}),
     onPage: (page, samples) => console.log(progressLine(page, samples)),
   });
@@ -118,6 +122,7 @@ async function main(): Promise<void> {
       concurrency,
       values['report-dir'],
       controller.signal,
+      values.bail,
     );
     process.exitCode = controller.signal.aborted ? 130 : report.ok ? 0 : 1;
     return;
@@ -131,7 +136,14 @@ async function main(): Promise<void> {
     }
     running = true;
     try {
-      await once(positionals, values.grep, concurrency, values['report-dir'], controller.signal);
+      await once(
+        positionals,
+        values.grep,
+        concurrency,
+        values['report-dir'],
+        controller.signal,
+        values.bail,
+      );
     } catch (err) {
       console.error(`doctest: ${(err as Error).message}`);
     }
