@@ -136,7 +136,10 @@ export async function runPage(
         results.push(
           toResult(
             sample,
-            { status: 'failed', message: 'not run: an earlier sample failed (bail)' },
+            skipFromMeta(sample) ?? {
+              status: 'failed',
+              message: 'not run: an earlier sample failed (bail)',
+            },
             0,
           ),
         );
