@@ -86,7 +86,8 @@ const config: Config = {
     },
     navbar: {
       title: 'ToolHive token exchange',
-      logo: { alt: 'ToolHive token exchange', src: 'img/favicon.svg' },
+      // Empty alt: the title beside the logo already names the site (Lighthouse image-redundant-alt).
+      logo: { alt: '', src: 'img/favicon.svg' },
       items: [
         { type: 'docSidebar', sidebarId: 'toolhive', position: 'left', label: 'Guides' },
         {
