@@ -15,6 +15,7 @@ export default tseslint.config(
       'reports/',
       'test-results/',
       'playwright-report/',
+      '.vercel/',
     ],
   },
   js.configs.recommended,
