@@ -1,8 +1,10 @@
 // Services a page's run needs, started on first use and stopped with the page
 // (or, for the run-wide ones, with the run):
-//   run-wide: the test CA and the mock IdP (host-routed tenants, control plane);
+//   run-wide: the test CA, the mock IdP (host-routed tenants, control plane) and
+//   the esbuild bundles of the project's CLIs (bundles.mts);
 //   per page: the host-routing forward proxy and its record of HTTP calls, the
 //   example backend API, the shim server behind `thv`/`kubectl`, the shell.
+import { realpathSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,6 +14,7 @@ import { startMockIdp, type MockIdp } from '../mock-idp/index.mts';
 import { startBackendApi, type RunningBackendApi } from '../example-mcp-server/backend-api.mts';
 import type { PageContext } from './context.mts';
 import type { MintSpec } from './plan.mts';
+import { buildBundles, realNpm, type Bundles } from './bundles.mts';
 
 export interface RunServices {
   ca: TestCa;
@@ -19,13 +22,18 @@ export interface RunServices {
   idp: MockIdp;
   vendorHosts: string[];
   dir: string;
+  bundles: Bundles;
 }
 
 let run: Promise<RunServices> | undefined;
 
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
 export function runServices(): Promise<RunServices> {
   run ??= (async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'doctest-run-'));
+    const bundling = buildBundles(ROOT, dir);
+    bundling.catch(() => {}); // awaited below
     const ca = await createTestCa({ commonName: 'doctest TEST-ONLY CA' });
     const caFile = path.join(dir, 'doctest-ca.pem');
     await writeFile(caFile, ca.certPem);
@@ -33,7 +41,14 @@ export function runServices(): Promise<RunServices> {
     const vendorHosts = [
       ...new Set(idp.authorizationServers.map((s) => new URL(s.vendorIssuer).hostname)),
     ];
-    return { ca, caFile, idp, vendorHosts, dir };
+    let bundles: Bundles;
+    try {
+      bundles = await bundling;
+    } catch (err) {
+      await idp.close();
+      throw err;
+    }
+    return { ca, caFile, idp, vendorHosts, dir, bundles };
   })();
   return run;
 }
@@ -85,8 +100,10 @@ export function pageServices(ctx: PageContext): Promise<PageServices> {
     });
     ctx.cleanups.push(() => backend.close());
     hostProxy.nameLocal(Number(new URL(backend.url).port), 'backend-api');
+    const bin = path.join(ctx.root, 'scripts/doctest/bin');
+    const npm = realNpm(process.env['PATH'] ?? '', bin);
     const env: NodeJS.ProcessEnv = {
-      PATH: `${path.join(ctx.root, 'scripts/doctest/bin')}:${process.env['PATH'] ?? ''}`,
+      PATH: `${bin}:${process.env['PATH'] ?? ''}`,
       HOME: ctx.workspace,
       LANG: 'C.UTF-8',
       TERM: 'dumb',
@@ -100,6 +117,13 @@ export function pageServices(ctx: PageContext): Promise<PageServices> {
       DOCTEST_ROOT: ctx.root,
       DOCTEST_WORKSPACE: ctx.workspace,
       DOCTEST_BACKEND_URL: backend.url,
+      ...(npm ? { DOCTEST_REAL_NPM: npm } : {}),
+      ...(ctx.plan.repo
+        ? {
+            DOCTEST_NPM_RUN_DIR: r.bundles.npmRunDir,
+            DOCTEST_REPO_PACKAGE_JSON: realpathSync(path.join(ctx.root, 'package.json')),
+          }
+        : {}),
       ...ctx.plan.env,
     };
     return { run: r, hostProxy, clientProxyUrl, proxyProxyUrl, calls, backend, env };

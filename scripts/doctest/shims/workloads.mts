@@ -1,9 +1,8 @@
 // Processes the shims start for a page: a reference proxy (as a child
-// process, through its CLI) in front of an in-process example MCP server,
+// process, through its CLI's bundle — bundles.mts) in front of an in-process example MCP server,
 // each hop behind a recording tap. Stopped with the page.
 import { spawn, type ChildProcess } from 'node:child_process';
 import net, { type AddressInfo } from 'node:net';
-import path from 'node:path';
 import { startTap } from '../../lib/host-proxy.mts';
 import { startExampleMcpServer } from '../../example-mcp-server/mcp-server.mts';
 import type { PageContext } from '../context.mts';
@@ -76,12 +75,11 @@ export async function startWorkload(ctx: PageContext, req: StartProxyRequest): P
   const mcpTap = await startTap('proxy', 'mcp-server', Number(new URL(mcp.url).port), record);
   svc.hostProxy.nameLocal(mcpTap.port, 'mcp-server');
   const realPort = await freePort();
-  const cli = path.join(ctx.root, 'scripts/token-exchange-proxy/cli.mts');
+  // the proxy's CLI (scripts/token-exchange-proxy/cli.mts), bundled once per run
+  const cli = svc.run.bundles.byEntry.get('scripts/token-exchange-proxy/cli.mts') as string;
   const proc = spawn(
     process.execPath,
     [
-      '--import',
-      import.meta.resolve('tsx'),
       cli,
       req.name,
       '--target-uri',
@@ -100,7 +98,6 @@ export async function startWorkload(ctx: PageContext, req: StartProxyRequest): P
         HTTPS_PROXY: svc.proxyProxyUrl,
         http_proxy: svc.proxyProxyUrl,
         https_proxy: svc.proxyProxyUrl,
-        NODE_PATH: path.join(ctx.root, 'node_modules'),
         ...req.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
