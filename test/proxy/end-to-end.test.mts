@@ -14,8 +14,8 @@ import { startProxy, type RunningProxy } from '../../scripts/token-exchange-prox
 import type { ProxyOptions } from '../../scripts/token-exchange-proxy/options.mts';
 import {
   BACKEND_AUDIENCE,
-  EXCHANGE_CLIENT_ID,
   EXCHANGE_CLIENT_SECRET,
+  fixtureAuth,
   MCP_AUDIENCE,
   startFixtureIdp,
   type FixtureIdp,
@@ -53,16 +53,8 @@ async function proxyFor(
   const proxy = await startProxy({
     name: 'e2e',
     targetUri: mcpUrl,
-    oidc: { issuer: idp.issuer, audience: MCP_AUDIENCE },
+    ...fixtureAuth(idp, { exchange: { scopes: ['api:read', 'api:write'], ...te } }),
     resourceUrl: 'http://127.0.0.1/mcp',
-    tokenExchange: {
-      tokenUrl: idp.tokenUrl,
-      clientId: EXCHANGE_CLIENT_ID,
-      clientSecret: EXCHANGE_CLIENT_SECRET,
-      audience: BACKEND_AUDIENCE,
-      scopes: ['api:read', 'api:write'],
-      ...te,
-    },
     logDestination: log,
     ...extra,
   });

@@ -6,8 +6,8 @@ import { exportSPKI, generateKeyPair, SignJWT, type JWTPayload } from 'jose';
 import { startProxy, type RunningProxy } from '../../scripts/token-exchange-proxy/index.mts';
 import {
   BACKEND_AUDIENCE,
-  EXCHANGE_CLIENT_ID,
   EXCHANGE_CLIENT_SECRET,
+  fixtureAuth,
   MCP_AUDIENCE,
   startFixtureIdp,
   type FixtureIdp,
@@ -33,15 +33,11 @@ beforeAll(async () => {
   const common = {
     name: 'matrix',
     targetUri: upstream.url,
-    oidc: { issuer: idp.issuer, audience: MCP_AUDIENCE, scopes: ['openid', 'mcp:tools:call'] },
+    ...fixtureAuth(idp, {
+      oidc: { scopes: ['openid', 'mcp:tools:call'] },
+      exchange: { scopes: ['api:read'] },
+    }),
     resourceUrl: RESOURCE,
-    tokenExchange: {
-      tokenUrl: idp.tokenUrl,
-      clientId: EXCHANGE_CLIENT_ID,
-      clientSecret: EXCHANGE_CLIENT_SECRET,
-      audience: BACKEND_AUDIENCE,
-      scopes: ['api:read'],
-    },
     clockSkewSeconds: 30,
     jwksCooldownMs: 0,
     logDestination: log,

@@ -17,9 +17,8 @@ import {
 import { startProxy, type RunningProxy } from '../../scripts/token-exchange-proxy/index.mts';
 import {
   BACKEND_AUDIENCE,
-  EXCHANGE_CLIENT_ID,
   EXCHANGE_CLIENT_SECRET,
-  MCP_AUDIENCE,
+  fixtureAuth,
   startFixtureIdp,
   type FixtureIdp,
 } from './helpers/fixture-idp.mts';
@@ -39,13 +38,7 @@ beforeAll(async () => {
   proxy = await startProxy({
     name: 'stream',
     targetUri: upstream.url,
-    oidc: { issuer: idp.issuer, audience: MCP_AUDIENCE },
-    tokenExchange: {
-      tokenUrl: idp.tokenUrl,
-      clientId: EXCHANGE_CLIENT_ID,
-      clientSecret: EXCHANGE_CLIENT_SECRET,
-      audience: BACKEND_AUDIENCE,
-    },
+    ...fixtureAuth(idp),
     logDestination: log,
   });
   token = await idp.mint();
@@ -156,14 +149,7 @@ describe('the old HTTP+SSE transport through the proxy', () => {
     sseProxy = await startProxy({
       name: 'sse',
       targetUri: mcp.url,
-      oidc: { issuer: idp.issuer, audience: MCP_AUDIENCE },
-      tokenExchange: {
-        tokenUrl: idp.tokenUrl,
-        clientId: EXCHANGE_CLIENT_ID,
-        clientSecret: EXCHANGE_CLIENT_SECRET,
-        audience: BACKEND_AUDIENCE,
-        scopes: ['api:read'],
-      },
+      ...fixtureAuth(idp, { exchange: { scopes: ['api:read'] } }),
       logDestination: log,
     });
   });

@@ -12,6 +12,11 @@ import {
   type JWK,
   type JWTPayload,
 } from 'jose';
+import type {
+  OidcOptions,
+  ProxyOptions,
+  TokenExchangeOptions,
+} from '../../../scripts/token-exchange-proxy/options.mts';
 
 export const MCP_AUDIENCE = 'mcp-server';
 export const BACKEND_AUDIENCE = 'backend-api';
@@ -255,4 +260,25 @@ export async function startFixtureIdp(): Promise<FixtureIdp> {
     },
   };
   return idp;
+}
+
+/**
+ * The proxy's token validation and RFC 8693 exchange pointed at this fixture
+ * IdP: MCP audience in, backend audience out, the fixture exchange client.
+ * `oidc` and `exchange` add to (or override) those fields.
+ */
+export function fixtureAuth(
+  idp: Pick<FixtureIdp, 'issuer' | 'tokenUrl'>,
+  overrides: { oidc?: Partial<OidcOptions>; exchange?: Partial<TokenExchangeOptions> } = {},
+): Required<Pick<ProxyOptions, 'oidc' | 'tokenExchange'>> {
+  return {
+    oidc: { issuer: idp.issuer, audience: MCP_AUDIENCE, ...overrides.oidc },
+    tokenExchange: {
+      tokenUrl: idp.tokenUrl,
+      clientId: EXCHANGE_CLIENT_ID,
+      clientSecret: EXCHANGE_CLIENT_SECRET,
+      audience: BACKEND_AUDIENCE,
+      ...overrides.exchange,
+    },
+  };
 }
