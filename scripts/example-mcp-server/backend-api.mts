@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { createRemoteJWKSet, customFetch, jwtVerify, type JWTPayload } from 'jose';
 import { EnvHttpProxyAgent, fetch as undiciFetch } from 'undici';
+import { sendJson as json } from '../lib/send-json.mts';
 
 export interface BackendApiOptions {
   /** Expected `iss` of the tokens. */
@@ -66,21 +67,6 @@ function scopesOf(c: JWTPayload): string[] {
   if (typeof c.scope === 'string') return c.scope.split(' ').filter(Boolean);
   if (Array.isArray(c.scp)) return c.scp.map(String);
   return [];
-}
-
-function json(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(text),
-    ...headers,
-  });
-  res.end(text);
 }
 
 async function discoverJwks(issuer: string, fetchImpl: typeof undiciFetch): Promise<string> {

@@ -1,5 +1,6 @@
 // Small HTTP helpers over node:http: bodies, forms, JSON and OAuth error replies.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sendJson as sendJsonReply } from '../lib/send-json.mts';
 import { OAuthError } from './oauth-error.mts';
 import type { VendorProfile } from './vendors.mts';
 
@@ -74,16 +75,13 @@ export function sendJson(
   body: unknown,
   headers: Record<string, string> = {},
 ): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
+  sendJsonReply(res, status, body, {
     'content-type': 'application/json;charset=UTF-8',
-    'content-length': Buffer.byteLength(text),
     // RFC 6749 §5.1: token responses are not cached.
     'cache-control': 'no-store',
     pragma: 'no-cache',
     ...headers,
   });
-  res.end(text);
 }
 
 /** The vendor's error body: RFC 6749 §5.2 `{error, error_description}`. */

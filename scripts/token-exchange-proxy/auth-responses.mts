@@ -1,6 +1,7 @@
 // What the proxy answers when it refuses a request: RFC 6750 §3 challenges,
 // RFC 9728 protected resource metadata, and 5xx for failures of the IdP.
 import type { ServerResponse } from 'node:http';
+import { sendJson } from '../lib/send-json.mts';
 import type { CredentialError, DependencyError } from './errors.mts';
 
 export interface ChallengeSettings {
@@ -43,29 +44,23 @@ export function sendUnauthorized(
     s.compat && err.code === 'invalid_token' && err.description !== 'Invalid authentication claims'
       ? `Invalid token: ${err.description}`
       : err.description;
-  const body = JSON.stringify({ error: err.code, error_description: description });
-  res.writeHead(401, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(body),
-    'www-authenticate': wwwAuthenticate(s, err),
-    'cache-control': 'no-store',
-  });
-  res.end(body);
+  sendJson(
+    res,
+    401,
+    { error: err.code, error_description: description },
+    { 'www-authenticate': wwwAuthenticate(s, err), 'cache-control': 'no-store' },
+  );
 }
 
 export function sendDependencyFailure(res: ServerResponse, err: DependencyError): void {
-  const body = JSON.stringify({
-    error: 'temporarily_unavailable',
-    error_description: err.description,
-  });
-  const headers: Record<string, string | number> = {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(body),
-    'cache-control': 'no-store',
-  };
+  const headers: Record<string, string | number> = { 'cache-control': 'no-store' };
   if (err.retryAfterSeconds !== undefined) headers['retry-after'] = err.retryAfterSeconds;
-  res.writeHead(err.status, headers);
-  res.end(body);
+  sendJson(
+    res,
+    err.status,
+    { error: 'temporarily_unavailable', error_description: err.description },
+    headers,
+  );
 }
 
 /** a.7: ToolHive's answer to every exchange failure, Go's http.Error. */
