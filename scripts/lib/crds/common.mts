@@ -1,5 +1,5 @@
 // Pieces shared by the CRD schemas.
-import type { OpenApiSchema, PrinterColumn } from './types.mts';
+import type { CrdDefinition, CrdRule, OpenApiSchema, PrinterColumn } from './types.mts';
 
 export const str = (description: string, extra: Partial<OpenApiSchema> = {}): OpenApiSchema => ({
   type: 'string',
@@ -84,3 +84,53 @@ export const TOOLHIVE_VERSIONS = [
   { name: 'v1alpha1', served: true, storage: false, deprecated: true },
   { name: 'v1beta1', served: true, storage: true },
 ];
+
+export const observedGeneration: OpenApiSchema = { type: 'integer', format: 'int64' };
+
+/** Status of the config CRDs (MCPOIDCConfig, MCPExternalAuthConfig). */
+export const configStatus: Record<string, OpenApiSchema> = {
+  conditions,
+  observedGeneration,
+  configHash: str('Hash of the spec last applied'),
+};
+
+/**
+ * A namespaced toolhive.stacklok.dev CRD: the served versions, the usual
+ * top-level schema (apiVersion, kind, metadata, spec, status) and the spec's
+ * CEL rules written into `x-kubernetes-validations`.
+ */
+export function toolhiveCrd(d: {
+  kind: string;
+  plural: string;
+  singular: string;
+  shortNames: string[];
+  printerColumns: PrinterColumn[];
+  description: string;
+  spec: Record<string, OpenApiSchema>;
+  specRequired: string[];
+  status: Record<string, OpenApiSchema>;
+  rules: CrdRule[];
+}): CrdDefinition {
+  return {
+    group: TOOLHIVE_GROUP,
+    kind: d.kind,
+    plural: d.plural,
+    singular: d.singular,
+    shortNames: d.shortNames,
+    categories: ['toolhive'],
+    scope: 'Namespaced',
+    versions: TOOLHIVE_VERSIONS,
+    additionalPrinterColumns: d.printerColumns,
+    schema: obj(d.description, {
+      apiVersion: str('API version'),
+      kind: str('Kind'),
+      metadata: metadataSchema,
+      spec: {
+        ...obj('Desired state', d.spec, d.specRequired),
+        'x-kubernetes-validations': d.rules.map(({ rule, message }) => ({ rule, message })),
+      },
+      status: obj('Observed state', d.status),
+    }),
+    rules: d.rules,
+  };
+}

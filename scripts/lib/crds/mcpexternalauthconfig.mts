@@ -1,15 +1,13 @@
 // MCPExternalAuthConfig (toolhive-facts c.1), v1beta1.
 import {
   age,
-  conditions,
-  metadataSchema,
+  configStatus,
   obj,
   opaque,
   secretKeyRef,
   str,
   stringList,
-  TOOLHIVE_GROUP,
-  TOOLHIVE_VERSIONS,
+  toolhiveCrd,
   validColumn,
 } from './common.mts';
 import type { CrdDefinition, CrdRule } from './types.mts';
@@ -67,47 +65,25 @@ const rules: CrdRule[] = [
   },
 ];
 
-export const mcpExternalAuthConfigCrd: CrdDefinition = {
-  group: TOOLHIVE_GROUP,
+export const mcpExternalAuthConfigCrd: CrdDefinition = toolhiveCrd({
   kind: 'MCPExternalAuthConfig',
   plural: 'mcpexternalauthconfigs',
   singular: 'mcpexternalauthconfig',
   shortNames: ['extauth', 'mcpextauth'],
-  categories: ['toolhive'],
-  scope: 'Namespaced',
-  versions: TOOLHIVE_VERSIONS,
-  additionalPrinterColumns: [
-    { name: 'Type', type: 'string', jsonPath: '.spec.type' },
-    validColumn,
-    age,
-  ],
-  schema: obj('MCPExternalAuthConfig configures how an MCP server authenticates to its backend', {
-    apiVersion: str('API version'),
-    kind: str('Kind'),
-    metadata: metadataSchema,
-    spec: {
-      ...obj(
-        'Desired state',
-        {
-          type: str('Which kind of backend auth', { enum: [...EXTERNAL_AUTH_TYPES] }),
-          tokenExchange,
-          headerInjection: opaque('Static header injection'),
-          bearerToken: opaque('Static bearer token for a remote server'),
-          embeddedAuthServer: opaque('Embedded OAuth authorization server'),
-          awsSts: opaque('AWS STS AssumeRoleWithWebIdentity and SigV4 signing'),
-          upstreamInject: opaque('vMCP upstream token injection'),
-          obo: opaque('On-behalf-of (enterprise)'),
-          xaa: opaque('Cross-app access (vMCP)'),
-        },
-        ['type'],
-      ),
-      'x-kubernetes-validations': rules.map(({ rule, message }) => ({ rule, message })),
-    },
-    status: obj('Observed state', {
-      conditions,
-      observedGeneration: { type: 'integer', format: 'int64' },
-      configHash: str('Hash of the spec last applied'),
-    }),
-  }),
+  printerColumns: [{ name: 'Type', type: 'string', jsonPath: '.spec.type' }, validColumn, age],
+  description: 'MCPExternalAuthConfig configures how an MCP server authenticates to its backend',
+  spec: {
+    type: str('Which kind of backend auth', { enum: [...EXTERNAL_AUTH_TYPES] }),
+    tokenExchange,
+    headerInjection: opaque('Static header injection'),
+    bearerToken: opaque('Static bearer token for a remote server'),
+    embeddedAuthServer: opaque('Embedded OAuth authorization server'),
+    awsSts: opaque('AWS STS AssumeRoleWithWebIdentity and SigV4 signing'),
+    upstreamInject: opaque('vMCP upstream token injection'),
+    obo: opaque('On-behalf-of (enterprise)'),
+    xaa: opaque('Cross-app access (vMCP)'),
+  },
+  specRequired: ['type'],
+  status: configStatus,
   rules,
-};
+});

@@ -2,13 +2,11 @@
 import {
   age,
   bool,
-  conditions,
-  metadataSchema,
+  configStatus,
   obj,
   secretKeyRef,
   str,
-  TOOLHIVE_GROUP,
-  TOOLHIVE_VERSIONS,
+  toolhiveCrd,
   validColumn,
 } from './common.mts';
 import type { CrdDefinition, CrdRule } from './types.mts';
@@ -61,43 +59,21 @@ const rules: CrdRule[] = (['kubernetesServiceAccount', 'inline'] as const).map((
   check: (self) => (self.type === t) === (self[t] !== undefined),
 }));
 
-export const mcpOidcConfigCrd: CrdDefinition = {
-  group: TOOLHIVE_GROUP,
+export const mcpOidcConfigCrd: CrdDefinition = toolhiveCrd({
   kind: 'MCPOIDCConfig',
   plural: 'mcpoidcconfigs',
   singular: 'mcpoidcconfig',
   shortNames: ['mcpoidc'],
-  categories: ['toolhive'],
-  scope: 'Namespaced',
-  versions: TOOLHIVE_VERSIONS,
-  additionalPrinterColumns: [
-    { name: 'Source', type: 'string', jsonPath: '.spec.type' },
-    validColumn,
-    age,
-  ],
-  schema: obj('MCPOIDCConfig holds an IdP configuration shared by MCP servers', {
-    apiVersion: str('API version'),
-    kind: str('Kind'),
-    metadata: metadataSchema,
-    spec: {
-      ...obj(
-        'Desired state',
-        {
-          type: str('Where the settings come from', {
-            enum: ['kubernetesServiceAccount', 'inline'],
-          }),
-          inline,
-          kubernetesServiceAccount,
-        },
-        ['type'],
-      ),
-      'x-kubernetes-validations': rules.map(({ rule, message }) => ({ rule, message })),
-    },
-    status: obj('Observed state', {
-      conditions,
-      observedGeneration: { type: 'integer', format: 'int64' },
-      configHash: str('Hash of the spec last applied'),
+  printerColumns: [{ name: 'Source', type: 'string', jsonPath: '.spec.type' }, validColumn, age],
+  description: 'MCPOIDCConfig holds an IdP configuration shared by MCP servers',
+  spec: {
+    type: str('Where the settings come from', {
+      enum: ['kubernetesServiceAccount', 'inline'],
     }),
-  }),
+    inline,
+    kubernetesServiceAccount,
+  },
+  specRequired: ['type'],
+  status: configStatus,
   rules,
-};
+});
