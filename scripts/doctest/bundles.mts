@@ -20,11 +20,12 @@ import { chmod, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'no
 import path from 'node:path';
 import { build, version as esbuildVersion, type BuildOptions } from 'esbuild';
 
-/** The CLIs samples and shims start, repository-relative. */
+/** The CLIs samples and shims start, repository-relative (and the npm build of jq, tools/jq.mts). */
 export const BUNDLED_CLIS = [
   'scripts/token-exchange-proxy/cli.mts',
   'scripts/mock-idp/cli.mts',
   'scripts/example-mcp-server/cli.mts',
+  'scripts/doctest/tools/jq.mts',
 ] as const;
 
 export interface Bundles {
@@ -36,6 +37,8 @@ export interface Bundles {
   npmScripts: Record<string, string>;
   /** Whether this run built the bundles (false: the cache was up to date). */
   built: boolean;
+  /** Directory holding `jq`, the npm build (tools/jq.mts), for a PATH without jq. */
+  jqDir: string;
 }
 
 // ESM output; bundled CommonJS dependencies (pino, prom-client …) call require()
@@ -53,6 +56,8 @@ const options = (root: string, outdir: string): BuildOptions => ({
   format: 'esm',
   target: 'node20',
   banner: { js: BANNER },
+  // jq-web loads jq.wasm from beside its own file: resolved from node_modules at run time
+  external: ['jq-web'],
   metafile: true,
   logLevel: 'silent',
 });
@@ -84,7 +89,14 @@ export async function buildBundles(root: string, runDir: string): Promise<Bundle
     );
     await chmod(file, 0o755);
   }
-  return { byEntry, npmRunDir, npmScripts, built };
+  const jqDir = path.join(runDir, 'jq-bin');
+  await mkdir(jqDir, { recursive: true });
+  await writeFile(
+    path.join(jqDir, 'jq'),
+    `#!/bin/sh\n# jq compiled to WebAssembly (npm jq-web): scripts/doctest/tools/jq.mts\nexec ${sh(process.execPath)} ${sh(byEntry.get('scripts/doctest/tools/jq.mts') as string)} "$@"\n`,
+  );
+  await chmod(path.join(jqDir, 'jq'), 0o755);
+  return { byEntry, npmRunDir, npmScripts, built, jqDir };
 }
 
 /** What every bundle depends on besides its inputs. */

@@ -8,6 +8,7 @@ import { findPages } from './pages.mts';
 import { failureBlock, progressLine, summaryLine } from './print.mts';
 import { githubAnnotation, writeReports, type Report } from './report.mts';
 import { runDoctests } from './run.mts';
+import { preflight, preflightMessage } from './preflight.mts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -103,6 +104,15 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
+  const tools = preflight();
+  const missing = preflightMessage(tools);
+  if (missing) {
+    console.error(missing);
+    process.exitCode = 2;
+    return;
+  }
+  if (tools.jqFromNpm)
+    console.log('doctest: no jq on PATH: samples get jq 1.7 compiled to WebAssembly (npm jq-web)');
   const concurrency = values.concurrency ? Number(values.concurrency) : undefined;
   const controller = new AbortController();
   let interrupted = 0;

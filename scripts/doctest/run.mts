@@ -20,6 +20,7 @@ import { prewarmMermaid, stopMermaid } from './validators/mermaid.mts';
 import { stopRunServices } from './services.mts';
 import { scheduleVerify } from './verify.mts';
 import { redactResult, redactor, secretValues } from './redact.mts';
+import { preflight, preflightMessage } from './preflight.mts';
 
 export interface RunOptions {
   root: string;
@@ -41,6 +42,18 @@ export async function runDoctests(opts: RunOptions): Promise<Report> {
   const limit = opts.concurrency ?? Math.max(4, 2 * os.availableParallelism());
   const results: { page: PageResult; samples: SampleResult[] }[] = new Array(opts.pages.length);
   let next = 0;
+  // a tool the samples need is missing: every page fails with its name, nothing runs
+  const missingTools = preflightMessage(preflight());
+  if (missingTools) {
+    const pages = opts.pages.map((p) => ({
+      page: path.relative(opts.root, p).split(path.sep).join('/'),
+      durationMs: 0,
+      status: 'failed' as const,
+      error: missingTools,
+    }));
+    for (const p of pages) opts.onPage?.(p, []);
+    return buildReport(startedAt, performance.now() - t0, pages, [], opts.root);
+  }
   const worker = async (): Promise<void> => {
     while (next < opts.pages.length) {
       const i = next++;

@@ -15,6 +15,7 @@ import { startBackendApi, type RunningBackendApi } from '../example-mcp-server/b
 import type { PageContext } from './context.mts';
 import type { MintSpec } from './plan.mts';
 import { buildBundles, realNpm, type Bundles } from './bundles.mts';
+import { preflight } from './preflight.mts';
 
 export interface RunServices {
   ca: TestCa;
@@ -102,8 +103,10 @@ export function pageServices(ctx: PageContext): Promise<PageServices> {
     hostProxy.nameLocal(Number(new URL(backend.url).port), 'backend-api');
     const bin = path.join(ctx.root, 'scripts/doctest/bin');
     const npm = realNpm(process.env['PATH'] ?? '', bin);
+    // no system jq (a plain Node build container): the npm build of jq, last on PATH
+    const jq = preflight().jqFromNpm ? `:${r.bundles.jqDir}` : '';
     const env: NodeJS.ProcessEnv = {
-      PATH: `${bin}:${process.env['PATH'] ?? ''}`,
+      PATH: `${bin}:${process.env['PATH'] ?? ''}${jq}`,
       HOME: ctx.workspace,
       LANG: 'C.UTF-8',
       TERM: 'dumb',
