@@ -46,6 +46,49 @@ async function verify(
   return payload;
 }
 
+/** RFC 6749 §4.4 client_credentials through oauth4webapi. */
+async function clientCredentials(
+  as: oauth.AuthorizationServer,
+  clientId: string,
+  auth: oauth.ClientAuth,
+  params: Record<string, string>,
+) {
+  const client: oauth.Client = { client_id: clientId };
+  return oauth.processClientCredentialsResponse(
+    as,
+    client,
+    await oauth.clientCredentialsGrantRequest(
+      as,
+      client,
+      auth,
+      new URLSearchParams(params),
+      insecure,
+    ),
+  );
+}
+
+/** RFC 8693 §2.1 token exchange through oauth4webapi; `params` carry subject_token etc. */
+async function exchange(
+  as: oauth.AuthorizationServer,
+  clientId: string,
+  auth: oauth.ClientAuth,
+  params: Record<string, string>,
+) {
+  const client: oauth.Client = { client_id: clientId };
+  return oauth.processGenericTokenEndpointResponse(
+    as,
+    client,
+    await oauth.genericTokenEndpointRequest(
+      as,
+      client,
+      auth,
+      TOKEN_EXCHANGE,
+      new URLSearchParams(params),
+      insecure,
+    ),
+  );
+}
+
 /** Authorization code + PKCE S256 with an unattended login (the mock auto-approves). */
 async function login(server: AuthorizationServerInfo, clientId: string, scope: string) {
   const as = await discover(server, 'oauth2');
@@ -206,22 +249,11 @@ describe('client_credentials', () => {
   it('keycloak and auth0 clients, client_secret_basic and client_secret_post', async () => {
     const kc = idp.server('mcp');
     const as = await discover(kc, 'oidc');
-    const client = { client_id: 'toolhive-exchange' };
     for (const auth of [
       oauth.ClientSecretBasic('mock-only-keycloak-secret'),
       oauth.ClientSecretPost('mock-only-keycloak-secret'),
     ]) {
-      const tokens = await oauth.processClientCredentialsResponse(
-        as,
-        client,
-        await oauth.clientCredentialsGrantRequest(
-          as,
-          client,
-          auth,
-          new URLSearchParams({ scope: 'api:read' }),
-          insecure,
-        ),
-      );
+      const tokens = await clientCredentials(as, 'toolhive-exchange', auth, { scope: 'api:read' });
       expect(await verify(kc, tokens.access_token, 'backend-api')).toMatchObject({
         azp: 'toolhive-exchange',
         sub: 'service-account-toolhive-exchange',
@@ -232,17 +264,11 @@ describe('client_credentials', () => {
       (s) => s.vendor === 'auth0',
     ) as AuthorizationServerInfo;
     const a0as = await discover(a0, 'oidc');
-    const a0client = { client_id: 'auth0-exchange-client' };
-    const tokens = await oauth.processClientCredentialsResponse(
+    const tokens = await clientCredentials(
       a0as,
-      a0client,
-      await oauth.clientCredentialsGrantRequest(
-        a0as,
-        a0client,
-        oauth.ClientSecretPost('mock-only-auth0-secret'),
-        new URLSearchParams({ audience: 'https://backend.example.com/api' }),
-        insecure,
-      ),
+      'auth0-exchange-client',
+      oauth.ClientSecretPost('mock-only-auth0-secret'),
+      { audience: 'https://backend.example.com/api' },
     );
     expect(await verify(a0, tokens.access_token, 'https://backend.example.com/api')).toMatchObject({
       sub: 'auth0-exchange-client@clients',
@@ -266,17 +292,11 @@ describe('client_credentials', () => {
       ),
     );
     expect(registered.client_id).toMatch(/^mock-dcr-/);
-    const client = { client_id: registered.client_id };
-    const tokens = await oauth.processClientCredentialsResponse(
+    const tokens = await clientCredentials(
       as,
-      client,
-      await oauth.clientCredentialsGrantRequest(
-        as,
-        client,
-        oauth.ClientSecretBasic(registered.client_secret as string),
-        new URLSearchParams({ scope: 'api:write' }),
-        insecure,
-      ),
+      registered.client_id,
+      oauth.ClientSecretBasic(registered.client_secret as string),
+      { scope: 'api:write' },
     );
     expect(await verify(server, tokens.access_token, 'backend-api')).toMatchObject({
       sub: registered.client_id,
@@ -292,25 +312,16 @@ describe('token exchange (RFC 8693)', () => {
     const backend = idp.server('aus9876543210');
     const { tokens } = await login(mcp, '0oa1234567890abcdef', 'openid mcp:tools:call');
     const as = await discover(backend, 'oauth2');
-    const client = { client_id: '0oa0987654321fedcba' };
     for (const auth of [
       oauth.ClientSecretBasic('mock-only-exchange-secret'),
       oauth.ClientSecretPost('mock-only-exchange-secret'),
     ]) {
-      const response = await oauth.genericTokenEndpointRequest(
-        as,
-        client,
-        auth,
-        TOKEN_EXCHANGE,
-        new URLSearchParams({
-          subject_token: tokens.access_token,
-          subject_token_type: ACCESS_TOKEN_TYPE,
-          audience: 'backend-api',
-          scope: 'api:read',
-        }),
-        insecure,
-      );
-      const exchanged = await oauth.processGenericTokenEndpointResponse(as, client, response);
+      const exchanged = await exchange(as, '0oa0987654321fedcba', auth, {
+        subject_token: tokens.access_token,
+        subject_token_type: ACCESS_TOKEN_TYPE,
+        audience: 'backend-api',
+        scope: 'api:read',
+      });
       expect(exchanged).toMatchObject({
         issued_token_type: ACCESS_TOKEN_TYPE,
         token_type: 'bearer',
@@ -343,40 +354,24 @@ describe('token exchange (RFC 8693)', () => {
     const kc = idp.server('mcp');
     const { tokens } = await login(kc, 'mcp-client', 'openid api:read');
     const as = await discover(kc, 'oidc');
-    const client = { client_id: 'toolhive-exchange' };
-    const exchanged = await oauth.processGenericTokenEndpointResponse(
+    const exchanged = await exchange(
       as,
-      client,
-      await oauth.genericTokenEndpointRequest(
-        as,
-        client,
-        oauth.ClientSecretBasic('mock-only-keycloak-secret'),
-        TOKEN_EXCHANGE,
-        new URLSearchParams({
-          subject_token: tokens.access_token,
-          subject_token_type: ACCESS_TOKEN_TYPE,
-          audience: 'backend-api',
-          scope: 'api:read',
-        }),
-        insecure,
-      ),
+      'toolhive-exchange',
+      oauth.ClientSecretBasic('mock-only-keycloak-secret'),
+      {
+        subject_token: tokens.access_token,
+        subject_token_type: ACCESS_TOKEN_TYPE,
+        audience: 'backend-api',
+        scope: 'api:read',
+      },
     );
     const claims = await verify(kc, exchanged.access_token, 'backend-api');
     // Without `audience`, Keycloak targets the requesting client itself.
-    const self = await oauth.processGenericTokenEndpointResponse(
+    const self = await exchange(
       as,
-      client,
-      await oauth.genericTokenEndpointRequest(
-        as,
-        client,
-        oauth.ClientSecretPost('mock-only-keycloak-secret'),
-        TOKEN_EXCHANGE,
-        new URLSearchParams({
-          subject_token: tokens.access_token,
-          subject_token_type: ACCESS_TOKEN_TYPE,
-        }),
-        insecure,
-      ),
+      'toolhive-exchange',
+      oauth.ClientSecretPost('mock-only-keycloak-secret'),
+      { subject_token: tokens.access_token, subject_token_type: ACCESS_TOKEN_TYPE },
     );
     expect(decodeJwt(self.access_token).aud).toBe('toolhive-exchange');
     expect(decodeProtectedHeader(self.access_token).typ).toBe('JWT');
@@ -393,23 +388,16 @@ describe('token exchange (RFC 8693)', () => {
     ) as AuthorizationServerInfo;
     const { tokens } = await login(a0, 'auth0-mcp-client', 'openid mcp:tools:call');
     const as = await discover(a0, 'oidc');
-    const client = { client_id: 'auth0-exchange-client' };
-    const exchanged = await oauth.processGenericTokenEndpointResponse(
+    const exchanged = await exchange(
       as,
-      client,
-      await oauth.genericTokenEndpointRequest(
-        as,
-        client,
-        oauth.ClientSecretPost('mock-only-auth0-secret'),
-        TOKEN_EXCHANGE,
-        new URLSearchParams({
-          subject_token: tokens.access_token,
-          subject_token_type: ACCESS_TOKEN_TYPE,
-          audience: 'https://backend.example.com/api',
-          scope: 'api:read',
-        }),
-        insecure,
-      ),
+      'auth0-exchange-client',
+      oauth.ClientSecretPost('mock-only-auth0-secret'),
+      {
+        subject_token: tokens.access_token,
+        subject_token_type: ACCESS_TOKEN_TYPE,
+        audience: 'https://backend.example.com/api',
+        scope: 'api:read',
+      },
     );
     expect(
       await verify(a0, exchanged.access_token, 'https://backend.example.com/api'),
@@ -429,25 +417,18 @@ describe('token exchange (RFC 8693)', () => {
     };
     const audience =
       '//iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/mcp-pool/providers/okta';
-    const stsClient = { client_id: 'no-client-auth-at-google-sts' };
-    const stsTokens = await oauth.processGenericTokenEndpointResponse(
+    const stsTokens = await exchange(
       stsAs,
-      stsClient,
-      await oauth.genericTokenEndpointRequest(
-        stsAs,
-        stsClient,
-        // Google STS takes no client authentication.
-        (_as, _client, _body, _headers) => undefined,
-        TOKEN_EXCHANGE,
-        new URLSearchParams({
-          subject_token: oktaTokens.access_token,
-          subject_token_type: 'urn:ietf:params:oauth:token-type:jwt',
-          requested_token_type: ACCESS_TOKEN_TYPE,
-          audience,
-          scope: 'https://www.googleapis.com/auth/cloud-platform',
-        }),
-        insecure,
-      ),
+      'no-client-auth-at-google-sts',
+      // Google STS takes no client authentication.
+      (_as, _client, _body, _headers) => undefined,
+      {
+        subject_token: oktaTokens.access_token,
+        subject_token_type: 'urn:ietf:params:oauth:token-type:jwt',
+        requested_token_type: ACCESS_TOKEN_TYPE,
+        audience,
+        scope: 'https://www.googleapis.com/auth/cloud-platform',
+      },
     );
     expect(await verify(sts, stsTokens.access_token, audience)).toMatchObject({
       sub: 'alice@example.com',
