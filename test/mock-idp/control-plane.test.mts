@@ -4,10 +4,16 @@ import { createRemoteJWKSet, decodeProtectedHeader, errors, jwtVerify } from 'jo
 import { createHash } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startMockIdp, type MockIdp, type MockIdpControl } from '../../scripts/mock-idp/index.mts';
-import { ACCESS_TOKEN_TYPE, basic, must, postForm, TOKEN_EXCHANGE } from './helpers.mts';
-
-const EXCHANGE_ID = '0oa0987654321fedcba';
-const EXCHANGE_SECRET = 'mock-only-exchange-secret';
+import {
+  ACCESS_TOKEN_TYPE,
+  basic,
+  EXCHANGE_ID,
+  EXCHANGE_SECRET,
+  must,
+  oktaExchangeForm,
+  postForm,
+  TOKEN_EXCHANGE,
+} from './helpers.mts';
 
 let idp: MockIdp;
 let control: MockIdpControl;
@@ -31,17 +37,9 @@ afterEach(async () => {
 
 async function exchange(subject?: string) {
   const subjectToken = subject ?? (await control.mintToken({ issuer: mcpIssuer })).access_token;
-  return postForm(
-    backendToken,
-    {
-      grant_type: TOKEN_EXCHANGE,
-      subject_token: subjectToken,
-      subject_token_type: ACCESS_TOKEN_TYPE,
-      audience: 'backend-api',
-      scope: 'api:read',
-    },
-    { authorization: basic(EXCHANGE_ID, EXCHANGE_SECRET) },
-  );
+  return postForm(backendToken, oktaExchangeForm(subjectToken), {
+    authorization: basic(EXCHANGE_ID, EXCHANGE_SECRET),
+  });
 }
 
 describe('faults', () => {

@@ -6,14 +6,14 @@ import { defaultConfig, startMockIdp, type MockIdp } from '../../scripts/mock-id
 import {
   ACCESS_TOKEN_TYPE,
   basic,
+  EXCHANGE_ID,
+  EXCHANGE_SECRET,
   must,
+  oktaExchangeForm,
   postForm,
   TOKEN_EXCHANGE,
   type RawResponse,
 } from './helpers.mts';
-
-const EXCHANGE_ID = '0oa0987654321fedcba';
-const EXCHANGE_SECRET = 'mock-only-exchange-secret';
 const OKTA_INVALID_CLIENT =
   'Client authentication failed. Either the client or the client credentials are invalid.';
 
@@ -42,14 +42,7 @@ function expectOAuthError(response: RawResponse, status: number, error: string) 
   expect(response.json.error_description).toBeTypeOf('string');
 }
 
-const exchange = (extra: Record<string, string> = {}) => ({
-  grant_type: TOKEN_EXCHANGE,
-  subject_token: subjectToken,
-  subject_token_type: ACCESS_TOKEN_TYPE,
-  audience: 'backend-api',
-  scope: 'api:read',
-  ...extra,
-});
+const exchange = (extra: Record<string, string> = {}) => oktaExchangeForm(subjectToken, extra);
 
 describe('client authentication (RFC 6749 §2.3.1, §5.2)', () => {
   it('wrong secret with client_secret_basic: 401 invalid_client, WWW-Authenticate, Okta wording', async () => {

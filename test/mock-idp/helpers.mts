@@ -4,6 +4,25 @@ import { request } from 'node:http';
 export const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 export const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
 
+/** The Okta exchange client of the default tenant (a fixture of the mock). */
+export const EXCHANGE_ID = '0oa0987654321fedcba';
+export const EXCHANGE_SECRET = 'mock-only-exchange-secret';
+
+/** RFC 8693 §2.1 form for the Okta backend server: backend-api, api:read; `extra` adds or overrides. */
+export function oktaExchangeForm(
+  subjectToken: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    grant_type: TOKEN_EXCHANGE,
+    subject_token: subjectToken,
+    subject_token_type: ACCESS_TOKEN_TYPE,
+    audience: 'backend-api',
+    scope: 'api:read',
+    ...extra,
+  };
+}
+
 export interface RawResponse {
   status: number;
   headers: Headers;
