@@ -96,16 +96,8 @@ export async function startHostProxy(opts: HostProxyOptions): Promise<HostProxy>
       delete headers['proxy-authorization'];
       const up = http.request(
         { host: '127.0.0.1', port: target.port, method: req.method, path: target.path, headers },
-        (upRes) => {
-          res.writeHead(upRes.statusCode ?? 502, upRes.headers);
-          upRes.pipe(res);
-          // recorded when the response ends, or when the client goes away first (a streamed
-          // response the client stops reading)
-          onceOf(
-            [upRes, 'end'],
-            [upRes, 'close'],
-            [res, 'close'],
-          )(() =>
+        (upRes) =>
+          relay(upRes, res, () =>
             opts.onCall?.({
               from,
               to: target.party,
@@ -117,8 +109,7 @@ export async function startHostProxy(opts: HostProxyOptions): Promise<HostProxy>
               end: performance.now(),
               ...noteOf(req, body),
             }),
-          );
-        },
+          ),
       );
       up.on('error', (e) => {
         if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
@@ -278,14 +269,8 @@ export async function startTap(
         path: req.url,
         headers: req.headers,
       },
-      (upRes) => {
-        res.writeHead(upRes.statusCode ?? 502, upRes.headers);
-        upRes.pipe(res);
-        onceOf(
-          [upRes, 'end'],
-          [upRes, 'close'],
-          [res, 'close'],
-        )(() =>
+      (upRes) =>
+        relay(upRes, res, () =>
           onCall({
             from,
             to,
@@ -296,8 +281,7 @@ export async function startTap(
             start,
             end: performance.now(),
           }),
-        );
-      },
+        ),
     );
     up.on('error', (e) => {
       if (!res.headersSent) res.writeHead(502);
@@ -319,6 +303,17 @@ export async function startTap(
       await new Promise((r) => server.close(r));
     },
   };
+}
+
+/**
+ * Passes the upstream answer to the caller and calls `recorded` once: when the
+ * response ends, or when either side closes first (a streamed response the
+ * client stops reading).
+ */
+function relay(upRes: IncomingMessage, res: ServerResponse, recorded: () => void): void {
+  res.writeHead(upRes.statusCode ?? 502, upRes.headers);
+  upRes.pipe(res);
+  onceOf([upRes, 'end'], [upRes, 'close'], [res, 'close'])(recorded);
 }
 
 type Emitter = { once(event: string, f: () => void): unknown };
