@@ -1,6 +1,6 @@
 // What one page's run holds while its samples run.
 import type { Sample } from './extract.mts';
-import type { Plan } from './plan.mts';
+import type { Anchors, Plan } from './plan.mts';
 import type { Artefacts, Deferred, Outcome } from './status.mts';
 
 export interface ShellResult {
@@ -15,6 +15,8 @@ export interface PageContext {
   page: string;
   pageAbs: string;
   plan: Plan;
+  /** The plan's anchors (`before`, `samples`, `verify.after`) resolved to sample ids. */
+  anchors: Anchors;
   samples: Sample[];
   /** The page's temp workspace (cwd of its shell). */
   workspace: string;

@@ -22,8 +22,8 @@ const Binding = z.union([z.string(), z.object({ token: Mint }).strict()]);
 
 const Verify = z
   .object({
-    /** Line (in the page) of the sample after which the verification runs; default: after the last sample. */
-    after: z.number().int().positive().optional(),
+    /** Anchor of the sample after which the verification runs (see `resolveAnchors`); default: after the last sample. */
+    after: z.union([z.string().min(1), z.number().int().positive()]).optional(),
     /** MCP endpoint the client connects to, as the page writes it (e.g. http://localhost:8080/mcp). */
     url: z.string(),
     /** Placeholder (from `bind`) holding the client's access token; or `login` to log in with the SDK's OAuth support. */
@@ -59,7 +59,7 @@ export const PlanSchema = z
     repo: z.boolean().default(false),
     /** Hidden bash run in the page's shell before its first sample. */
     setup: z.string().optional(),
-    /** Hidden bash run before the sample at the given line (key: line in the page, or `file:line` for a partial). */
+    /** Hidden bash run before the sample at the given anchor (see `resolveAnchors`). */
     before: z.record(z.string(), z.string()).default({}),
     verify: Verify.optional(),
     /** The example backend API: which issuer and audience it accepts (default: the Okta backend server). */
@@ -110,7 +110,60 @@ export function loadPlan(pageAbs: string, planRel: string): Plan {
   return parsed.data;
 }
 
-/** Key of a sample in `before`/`samples`: its line when it is in the page, else `file:line`. */
-export function planKeys(sample: { page: string; file: string; line: number }): string[] {
-  return sample.file === sample.page ? [String(sample.line)] : [`${sample.file}:${sample.line}`];
+/**
+ * Where a plan points at a sample (keys of `before` and `samples`, `verify.after`):
+ *   - `<id>`: the sample whose fence says `doctest-id="<id>"` — robust: it moves with the sample;
+ *   - `<line>` / `<file>:<line>`: the fence's line in the page / in a partial — shifts when
+ *     anything above it is edited, kept for compatibility.
+ * An anchor that matches no sample, or more than one, is a plan error naming the plan file and key.
+ */
+export interface Anchors {
+  /** Sample id → hidden bash to run before it. */
+  before: Map<string, string>;
+  /** Sample id → per-sample settings. */
+  samples: Map<string, { timeout?: number }>;
+  /** Sample id after which the verification runs. */
+  verifyAfter?: string;
+}
+
+interface AnchorSample {
+  id: string;
+  page: string;
+  file: string;
+  line: number;
+  meta: Record<string, string | true>;
+}
+
+export function resolveAnchors(plan: Plan, samples: AnchorSample[], planRel: string): Anchors {
+  const find = (where: string, anchor: string | number): string => {
+    const key = String(anchor);
+    const byLine = /^(?:(.+):)?(\d+)$/.exec(key);
+    const hits = byLine
+      ? samples.filter((s) => s.line === Number(byLine[2]) && (byLine[1] ?? s.page) === s.file)
+      : samples.filter((s) => s.meta['doctest-id'] === key);
+    const ids = [...new Set(hits.map((s) => s.id))];
+    if (ids.length === 1) return ids[0] as string;
+    const known = [
+      ...new Set(samples.map((s) => s.meta['doctest-id']).filter((x) => typeof x === 'string')),
+    ];
+    if (ids.length > 1)
+      throw new PlanError(
+        `${planRel}: ${where}: "${key}" matches ${ids.length} samples (${ids.join(', ')}); give each a distinct doctest-id`,
+      );
+    throw new PlanError(
+      byLine
+        ? `${planRel}: ${where}: no sample starts at line ${key}${byLine[1] ? '' : ' of the page'} (the page was edited above it?); anchor it by id instead: add doctest-id="…" to the fence and use that id as the key`
+        : `${planRel}: ${where}: no sample on the page has doctest-id="${key}" (ids on the page: ${known.join(', ') || 'none'})`,
+    );
+  };
+  const before = new Map<string, string>();
+  for (const [k, v] of Object.entries(plan.before)) before.set(find(`before."${k}"`, k), v);
+  const settings = new Map<string, { timeout?: number }>();
+  for (const [k, v] of Object.entries(plan.samples)) settings.set(find(`samples."${k}"`, k), v);
+  const after = plan.verify?.after;
+  return {
+    before,
+    samples: settings,
+    ...(after !== undefined ? { verifyAfter: find('verify.after', after) } : {}),
+  };
 }

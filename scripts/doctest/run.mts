@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { extractPage, ExtractError, type Sample } from './extract.mts';
-import { loadPlan, PlanError } from './plan.mts';
+import { loadPlan, PlanError, resolveAnchors, type Anchors } from './plan.mts';
 import { buildReport, type PageResult, type Report } from './report.mts';
 import {
   skipFromMeta,
@@ -107,8 +107,11 @@ export async function runPage(
     throw err;
   }
   let plan;
+  let anchors: Anchors;
   try {
-    plan = loadPlan(pageAbs, page.replace(/\.mdx?$/, '.doctest.yaml'));
+    const planRel = page.replace(/\.mdx?$/, '.doctest.yaml');
+    plan = loadPlan(pageAbs, planRel);
+    anchors = resolveAnchors(plan, samples, planRel);
   } catch (err) {
     if (err instanceof PlanError)
       return fail(
@@ -128,6 +131,7 @@ export async function runPage(
     page,
     pageAbs,
     plan,
+    anchors,
     samples,
     workspace,
     artefacts: {},

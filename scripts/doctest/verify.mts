@@ -217,9 +217,10 @@ export function scheduleVerify(ctx: PageContext): void {
     done = true;
     return runVerify(ctx, v);
   };
-  if (v.after !== undefined) {
+  const after = ctx.anchors.verifyAfter;
+  if (after !== undefined) {
     ctx.afterSample.push(async (s) => {
-      if (s.file === s.page && s.line === v.after) {
+      if (s.id === after) {
         const err = await go();
         if (err) ctx.services['verifyError'] = err;
       }

@@ -7,7 +7,6 @@ import path from 'node:path';
 import type { Handler, PageContext } from '../context.mts';
 import type { Sample } from '../extract.mts';
 import { bindPlaceholders, missingMessage } from '../placeholders.mts';
-import { planKeys } from '../plan.mts';
 import { pageServices, placeholderValues } from '../services.mts';
 import { PageShell } from '../shell.mts';
 import { startShimServer } from '../shims/server.mts';
@@ -48,11 +47,7 @@ export async function pageShell(ctx: PageContext): Promise<PageShell> {
 function timeoutOf(sample: Sample, ctx: PageContext): number {
   const meta = sample.meta['doctest-timeout'];
   if (typeof meta === 'string' && Number(meta) > 0) return Number(meta);
-  for (const k of planKeys(sample)) {
-    const t = ctx.plan.samples[k]?.timeout;
-    if (t) return t;
-  }
-  return ctx.plan.timeout;
+  return ctx.anchors.samples.get(sample.id)?.timeout ?? ctx.plan.timeout;
 }
 
 export const bashHandler: Handler = async (sample, ctx): Promise<Outcome> => {
@@ -62,8 +57,9 @@ export const bashHandler: Handler = async (sample, ctx): Promise<Outcome> => {
     return { status: 'failed', message: missingMessage(bound.missing, ctx.page) };
   const shell = await pageShell(ctx);
   const timeout = timeoutOf(sample, ctx);
-  for (const k of planKeys(sample)) {
-    const hidden = ctx.plan.before[k] && bindPlaceholders(ctx.plan.before[k], values).text;
+  {
+    const step = ctx.anchors.before.get(sample.id);
+    const hidden = step && bindPlaceholders(step, values).text;
     if (hidden) {
       const r = await shell.run(hidden, timeout * 1000);
       if (r.exitCode !== 0) {
