@@ -122,6 +122,19 @@ export function planFromManifests(files: string[], args: ParsedArgs): ManifestPl
   if (!server) throw new FlagError('no MCPServer', 'manifests');
   const ns = server.namespace;
   const sameNs = (kind: string) => docs.filter((d) => d.kind === kind && d.namespace === ns);
+  const srv = server;
+  /** The object a `spec.<field>.name` reference names, in the server's namespace; else an error there. */
+  const referenced = (kind: string, field: string, name: string): ManifestDoc => {
+    const found = sameNs(kind).find((d) => d.name === name);
+    if (!found) {
+      fail(
+        srv,
+        ['spec', field, 'name'],
+        `${kind} "${name}" is not in the manifests (namespace ${ns})`,
+      );
+    }
+    return found;
+  };
   const secrets = sameNs('Secret');
   const spec = server.object.spec as Obj;
   const proxyPort = (spec.proxyPort as number | undefined) ?? 8080;
@@ -133,14 +146,7 @@ export function planFromManifests(files: string[], args: ParsedArgs): ManifestPl
   const oidcRef = spec.oidcConfigRef as
     { name: string; audience: string; scopes?: string[]; resourceUrl?: string } | undefined;
   if (oidcRef) {
-    const cfg = sameNs('MCPOIDCConfig').find((d) => d.name === oidcRef.name);
-    if (!cfg) {
-      fail(
-        server,
-        ['spec', 'oidcConfigRef', 'name'],
-        `MCPOIDCConfig "${oidcRef.name}" is not in the manifests (namespace ${ns})`,
-      );
-    }
+    const cfg = referenced('MCPOIDCConfig', 'oidcConfigRef', oidcRef.name);
     const cspec = cfg.object.spec as Obj;
     const src = (cspec.type === 'inline' ? cspec.inline : cspec.kubernetesServiceAccount) as Obj;
     const issuer =
@@ -179,14 +185,7 @@ export function planFromManifests(files: string[], args: ParsedArgs): ManifestPl
   let tokenExchange: TokenExchangeOptions | undefined;
   const extRef = spec.externalAuthConfigRef as { name: string } | undefined;
   if (extRef) {
-    const ext = sameNs('MCPExternalAuthConfig').find((d) => d.name === extRef.name);
-    if (!ext) {
-      fail(
-        server,
-        ['spec', 'externalAuthConfigRef', 'name'],
-        `MCPExternalAuthConfig "${extRef.name}" is not in the manifests (namespace ${ns})`,
-      );
-    }
+    const ext = referenced('MCPExternalAuthConfig', 'externalAuthConfigRef', extRef.name);
     const espec = ext.object.spec as Obj;
     const type = espec.type as string;
     if (type === 'tokenExchange') {
