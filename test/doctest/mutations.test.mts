@@ -130,14 +130,16 @@ const MUTATIONS: Mutation[] = [
     file: K8S,
     find: '  externalAuthConfigRef:\n    name: backend-token-exchange',
     replace: '  externalAuthConfigRef:\n    name: backend-exchange',
-    expectAt: '```bash doctest-background\nkubectl port-forward',
+    // the page checks the status before it exposes the server: the wait is where it shows
+    expectAt: '```bash\nkubectl wait',
   }),
   m({
     kind: 'wrong secret key',
     file: K8S,
     find: '      key: client-secret',
     replace: '      key: secret',
-    expectAt: '```bash doctest-background\nkubectl port-forward',
+    // the page checks the status before it exposes the server: the wait is where it shows
+    expectAt: '```bash\nkubectl wait',
   }),
   m({
     kind: 'wrong label selector',
@@ -165,7 +167,7 @@ const MUTATIONS: Mutation[] = [
     file: K8S,
     find: '    audience: <MCP_AUDIENCE>',
     replace: '    audience: backend-api',
-    expectAt: '```text doctest-output\n2025-06-18',
+    expectAt: '```text doctest-output doctest-id="mcp-session-opened"\n2025-06-18',
   }),
   // concept page
   m({
