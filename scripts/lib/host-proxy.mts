@@ -174,6 +174,9 @@ export async function startHostProxy(opts: HostProxyOptions): Promise<HostProxy>
   };
 
   const onConnect = (from: string) => (req: IncomingMessage, socket: net.Socket, head: Buffer) => {
+    // A client may reset the tunnel at any moment (curl does after a refused
+    // CONNECT); a socket error must end that tunnel, never the whole run.
+    socket.on('error', () => socket.destroy());
     const [host = '', port = '443'] = (req.url ?? '').split(':');
     if (LOCAL.has(host)) {
       // undici's ProxyAgent tunnels plain http too: serve the tunnel as HTTP, routed and recorded
