@@ -40,14 +40,18 @@ export interface Report {
 
 export function gitCommit(root: string): { commit: string; dirty: boolean } {
   try {
+    // stderr ignored: outside a git checkout (Vercel's build, a copied tree)
+    // the environment's commit is used instead, and git's "fatal" is noise.
     const commit = execFileSync('git', ['rev-parse', 'HEAD'], {
       cwd: root,
       encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
     }).trim();
     const dirty =
       execFileSync('git', ['status', '--porcelain', '--', 'docs'], {
         cwd: root,
         encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
       }).trim() !== '';
     return { commit, dirty };
   } catch {
