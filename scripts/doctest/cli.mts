@@ -125,8 +125,8 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => onSignal('SIGINT'));
   process.on('SIGTERM', () => onSignal('SIGTERM'));
 
-  if (!values.watch) {
-    const report = await once(
+  const runOnce = () =>
+    once(
       positionals,
       values.grep,
       concurrency,
@@ -134,6 +134,9 @@ async function main(): Promise<void> {
       controller.signal,
       values.bail,
     );
+
+  if (!values.watch) {
+    const report = await runOnce();
     process.exitCode = controller.signal.aborted ? 130 : report.ok ? 0 : 1;
     return;
   }
@@ -146,14 +149,7 @@ async function main(): Promise<void> {
     }
     running = true;
     try {
-      await once(
-        positionals,
-        values.grep,
-        concurrency,
-        values['report-dir'],
-        controller.signal,
-        values.bail,
-      );
+      await runOnce();
     } catch (err) {
       console.error(`doctest: ${(err as Error).message}`);
     }
