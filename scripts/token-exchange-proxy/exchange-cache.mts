@@ -29,9 +29,15 @@ export class ExchangeCache {
     return this.entries.size;
   }
 
+  /** A live entry for `key` (exact match), synchronously: the warm path. */
+  peek(key: string): CachedExchange | undefined {
+    return this.entries.get(key);
+  }
+
+  /** `subjectExpMs` is only asked for on a miss. */
   async get(
     key: string,
-    subjectExpMs: number,
+    subjectExpMs: () => number,
     exchange: () => Promise<ExchangedToken>,
     onOutcome: (o: CacheOutcome) => void,
   ): Promise<CachedExchange> {
@@ -46,10 +52,11 @@ export class ExchangeCache {
       return pending;
     }
     onOutcome('miss');
+    const subjectExp = subjectExpMs();
     const p = exchange()
       .then((t) => {
         const value = { headerValue: `Bearer ${t.accessToken}` };
-        const until = Math.min(t.expiresAtMs ?? subjectExpMs, subjectExpMs) - this.marginMs;
+        const until = Math.min(t.expiresAtMs ?? subjectExp, subjectExp) - this.marginMs;
         this.entries.set(key, value, until);
         return value;
       })
