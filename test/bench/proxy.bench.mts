@@ -20,7 +20,7 @@ import { runInNewContext } from 'node:vm';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { Pool } from 'undici';
 import { startProxy, type RunningProxy } from '../../scripts/token-exchange-proxy/index.mts';
-import { stripHopByHop } from '../../scripts/token-exchange-proxy/forward.mts';
+import { createUpstream, stripHopByHop } from '../../scripts/token-exchange-proxy/forward.mts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const autocannonBin = path.resolve(here, '../../node_modules/autocannon/autocannon.js');
@@ -56,7 +56,9 @@ function startUpstream() {
 }
 
 function startBareProxy(target: string) {
-  const pool = new Pool(target, { connections: 128 });
+  // The same Pool settings as the reference proxy's (forward.mts), so the yardstick differs
+  // from it only by what the proxy does per request.
+  const { pool } = createUpstream(target);
   const server = createServer((req, res) => {
     pool
       .request({
