@@ -93,5 +93,21 @@ test('a recorded exchange shows requests and claims with signatures and secrets 
       }
     }
   }
-  test.skip(found.length === 0, 'no page places <RecordedExchange /> yet');
+  // The verify sections of both guides and the concept page show the recording.
+  expect([...new Set(found)].sort()).toEqual(
+    [
+      '/toolhive/concepts/backend-auth',
+      '/toolhive/guides-cli/token-exchange',
+      '/toolhive/guides-k8s/token-exchange-k8s',
+    ].sort(),
+  );
+  // Each of those pages runs a verify step: a report of a run that included
+  // the page holds its recording, and the page must show it.
+  const ran = new Set((report as { pages?: { page: string }[] } | null)?.pages?.map((p) => p.page));
+  for (const route of new Set(found)) {
+    if (ran.has(`docs${route}.mdx`)) {
+      await gotoHydrated(page, route);
+      await expect(page.locator('[data-recorded-exchange="present"]').first()).toBeVisible();
+    }
+  }
 });
