@@ -221,9 +221,14 @@ export function createApp(options: AppOptions) {
       switch (endpoint) {
         case 'openid-configuration':
         case 'oauth-authorization-server':
-          sendJson(res, 200, discoveryDocument(server, addressing.base), {
-            'cache-control': 'max-age=60',
-          });
+          sendJson(
+            res,
+            200,
+            discoveryDocument(server, addressing.base, url.searchParams.get('client_id')),
+            {
+              'cache-control': 'max-age=60',
+            },
+          );
           return;
         case 'jwks':
           sendJson(res, 200, server.keys.jwks(), { 'cache-control': 'max-age=60' });

@@ -2,37 +2,13 @@
 // shows a login page: it approves the configured test user at once and
 // redirects to redirect_uri with code and state, so that clients such as the
 // MCP TypeScript SDK can log in unattended.
-import type { ClientConfig, UserConfig } from './config.mts';
+import type { UserConfig } from './config.mts';
 import { OAuthError } from './oauth-error.mts';
 import { clientPolicy, grantedScopes, targetAudience, type EffectivePolicy } from './policy.mts';
-import { isLoopback, randomToken, type AuthServer, type MockIdpState } from './state.mts';
+import { redirectUriAllowed } from './redirect-uris.mts';
+import { randomToken, type AuthServer, type MockIdpState } from './state.mts';
 
 const CODE_LIFETIME_MS = 60_000;
-
-/**
- * RFC 8252 §7.3: for loopback redirect URIs the port is not compared (native
- * apps pick an ephemeral port); everything else must match exactly.
- */
-export function redirectUriAllowed(client: ClientConfig, redirectUri: string): boolean {
-  let requested: URL;
-  try {
-    requested = new URL(redirectUri);
-  } catch {
-    return false;
-  }
-  return (client.redirectUris ?? []).some((registered) => {
-    if (registered === redirectUri) return true;
-    const r = new URL(registered);
-    return (
-      requested.protocol === 'http:' &&
-      r.protocol === 'http:' &&
-      isLoopback(requested.hostname) &&
-      r.hostname === requested.hostname &&
-      r.pathname === requested.pathname &&
-      r.search === requested.search
-    );
-  });
-}
 
 export type AuthorizeResult =
   | { kind: 'redirect'; location: string; clientId: string; user?: UserConfig }
@@ -57,7 +33,7 @@ export function authorize(
         `unknown client_id "${clientId ?? ''}"`,
       ),
     };
-  if (!redirectUri || !redirectUriAllowed(client, redirectUri))
+  if (!redirectUri || !redirectUriAllowed(client.redirectUris ?? [], redirectUri))
     return {
       kind: 'error',
       error: new OAuthError(

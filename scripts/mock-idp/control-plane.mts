@@ -13,7 +13,13 @@ import type { FaultRegistry, FaultSpec } from './faults.mts';
 import { FAULT_KINDS } from './faults.mts';
 import { readBody, sendJson } from './http-util.mts';
 import type { RequestLog } from './request-log.mts';
-import { endpointUrls, issuerOf, type AuthServer, type MockIdpState } from './state.mts';
+import {
+  endpointUrls,
+  isLoopback,
+  issuerOf,
+  type AuthServer,
+  type MockIdpState,
+} from './state.mts';
 import { issueAccessToken } from './token-endpoint.mts';
 import { ENDPOINT_NAMES, type EndpointName } from './vendors.mts';
 import type { Vendor } from './config.mts';
@@ -119,6 +125,68 @@ function serverFor(state: MockIdpState, issuer: unknown): AuthServer {
   return server;
 }
 
+function loopbackAuthority(authority: string): boolean {
+  try {
+    return isLoopback(new URL(`http://${authority}`).hostname);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Why a control-plane request is refused, or undefined. The control plane
+ * mints tokens and injects faults, so no web page may drive it:
+ * - `Host` must be a loopback name (DNS rebinding: a page on a host name that
+ *   resolves to 127.0.0.1 sends its own name);
+ * - `Origin`, when a browser sends one, must be the control plane's own origin
+ *   (a cross-origin "simple" POST needs no CORS preflight);
+ * - `Sec-Fetch-Site`, when sent, must be `same-origin` or `none`;
+ * - a body must be `application/json` (HTML forms can send only
+ *   form-urlencoded, multipart or text/plain bodies).
+ */
+export function controlPlaneRefusal(
+  req: IncomingMessage,
+): { status: number; message: string } | undefined {
+  const host = req.headers.host;
+  if (!host || !loopbackAuthority(host))
+    return {
+      status: 403,
+      message: `the control plane answers only with a loopback Host header (127.0.0.1, localhost, [::1]); got ${JSON.stringify(host ?? '')}`,
+    };
+  const origin = req.headers.origin;
+  if (origin !== undefined) {
+    let sameOrigin = false;
+    try {
+      const o = new URL(origin);
+      sameOrigin =
+        (o.protocol === 'http:' || o.protocol === 'https:') && o.host === host.toLowerCase();
+    } catch {
+      sameOrigin = false;
+    }
+    if (!sameOrigin)
+      return {
+        status: 403,
+        message: `cross-origin requests to the control plane are refused (Origin ${JSON.stringify(origin)})`,
+      };
+  }
+  const site = req.headers['sec-fetch-site'];
+  if (site !== undefined && site !== 'same-origin' && site !== 'none')
+    return {
+      status: 403,
+      message: `cross-site requests to the control plane are refused (Sec-Fetch-Site ${site})`,
+    };
+  const hasBody =
+    req.headers['transfer-encoding'] !== undefined ||
+    (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
+  const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  if ((hasBody || type !== '') && type !== 'application/json')
+    return {
+      status: 415,
+      message: `control-plane bodies must be application/json (got ${JSON.stringify(req.headers['content-type'] ?? '')})`,
+    };
+  return undefined;
+}
+
 export async function handleControlPlane(
   ctx: ControlPlaneContext,
   req: IncomingMessage,
@@ -128,6 +196,8 @@ export async function handleControlPlane(
   const { state, log, faults } = ctx;
   const path = url.pathname.replace(/\/+$/, '');
   const method = req.method ?? 'GET';
+  const refusal = controlPlaneRefusal(req);
+  if (refusal) return sendJson(res, refusal.status, { error: refusal.message });
   try {
     if (path === '/__mock/authorization-servers' && method === 'GET')
       return sendJson(res, 200, { authorizationServers: describeServers(state, ctx.urls()) });

@@ -6,6 +6,7 @@ import { authenticateClient } from './client-auth.mts';
 import type { ClientAuthMethod, ClientConfig } from './config.mts';
 import type { Form } from './http-util.mts';
 import { OAuthError } from './oauth-error.mts';
+import { redirectUriProblem } from './redirect-uris.mts';
 import { randomToken, type AuthServer, type MockIdpState, type Tenant } from './state.mts';
 
 /** Verifies an access token of this server (signature with a published key, exp); undefined if not valid. */
@@ -41,7 +42,7 @@ export async function introspect(
   if (!token)
     throw new OAuthError(400, 'invalid_request', 'missing_parameter', 'token is required');
   const refresh = state.refreshTokens.get(token);
-  if (refresh && refresh.server === server && !state.revoked.has(token))
+  if (refresh && refresh.server === server && !refresh.rotated && !state.revoked.has(token))
     return {
       body: {
         active: true,
@@ -78,7 +79,9 @@ export async function revoke(
   const token = params.get('token');
   if (!token)
     throw new OAuthError(400, 'invalid_request', 'missing_parameter', 'token is required');
-  if (state.refreshTokens.has(token)) state.revoked.add(token);
+  // RFC 7009 §2.1: revoking a refresh token ends its grant (every rotated copy).
+  const refresh = state.refreshTokens.get(token);
+  if (refresh) state.revokeRefreshFamily(refresh.family);
   const claims = await activeClaims(state, server, token);
   if (claims && typeof claims.jti === 'string') state.revoked.add(claims.jti);
   return { clientId: client.clientId };
@@ -102,7 +105,9 @@ export async function userinfo(state: MockIdpState, server: AuthServer, req: Inc
   const profile = server.tenant.profile;
   const user = server.tenant.users.find((u) => profile.userSubject(u) === claims.sub);
   return {
-    sub: claims.sub,
+    // OIDC Core §5.3.2: userinfo's sub MUST equal the ID token's sub, which is
+    // the user id (Okta: the 00u… id, while Okta access tokens carry the login).
+    sub: user ? user.id : claims.sub,
     ...(user
       ? {
           name: user.name,
@@ -124,11 +129,13 @@ export function registerClient(tenant: Tenant, metadata: unknown): Record<string
     throw invalid('invalid_client_metadata', 'the body must be a JSON object of client metadata');
   const m = metadata as Record<string, unknown>;
   const redirectUris = m.redirect_uris ?? [];
-  if (
-    !Array.isArray(redirectUris) ||
-    redirectUris.some((u) => typeof u !== 'string' || !URL.canParse(u))
-  )
+  if (!Array.isArray(redirectUris) || redirectUris.some((u) => typeof u !== 'string'))
     throw invalid('invalid_redirect_uri', 'redirect_uris must be an array of absolute URIs');
+  for (const uri of redirectUris as string[]) {
+    const problem = redirectUriProblem(uri);
+    // RFC 7591 §3.2.2: invalid_redirect_uri names the offending value.
+    if (problem) throw invalid('invalid_redirect_uri', `redirect_uris: "${uri}" ${problem}`);
+  }
   // RFC 7591 §2: the default is client_secret_basic.
   const method = (m.token_endpoint_auth_method ?? 'client_secret_basic') as ClientAuthMethod;
   if (!['client_secret_basic', 'client_secret_post', 'none'].includes(method))
@@ -139,6 +146,13 @@ export function registerClient(tenant: Tenant, metadata: unknown): Record<string
   const grantTypes = (m.grant_types ?? ['authorization_code']) as string[];
   if (!Array.isArray(grantTypes) || grantTypes.some((g) => typeof g !== 'string'))
     throw invalid('invalid_client_metadata', 'grant_types must be an array of strings');
+  // RFC 6749 §4.4: the client credentials grant MUST only be used by
+  // confidential clients; a public client has nothing to prove who it is.
+  if (grantTypes.includes('client_credentials') && method === 'none')
+    throw invalid(
+      'invalid_client_metadata',
+      'grant_types "client_credentials" needs a confidential client: token_endpoint_auth_method "none" registers a public client (RFC 6749 §4.4)',
+    );
   if (grantTypes.includes('authorization_code') && redirectUris.length === 0)
     throw invalid(
       'invalid_redirect_uri',

@@ -38,6 +38,7 @@ export type ErrorReason =
   | 'subject_token_invalid'
   | 'subject_token_untrusted'
   | 'subject_token_expired'
+  | 'subject_token_revoked'
   | 'subject_token_audience'
   | 'audience_not_allowed'
   | 'audience_malformed'

@@ -54,6 +54,10 @@ export interface RefreshGrant {
   scopes: string[];
   audience: string;
   user: UserConfig;
+  /** All refresh tokens rotated from one authorization grant share a family (RFC 9700 §4.14.2). */
+  family: string;
+  /** Spent by rotation: presenting it again revokes the family. */
+  rotated?: boolean;
 }
 
 /** Where a request came in: the tenant base URL decides every URL and the issuer. */
@@ -123,6 +127,12 @@ export class MockIdpState {
       state.tenants.set(tenant.domain, tenant);
     }
     return state;
+  }
+
+  /** Revokes every refresh token of one grant (RFC 9700 §4.14.2 reuse detection). */
+  revokeRefreshFamily(family: string): void {
+    for (const [token, grant] of this.refreshTokens)
+      if (grant.family === family) this.revoked.add(token);
   }
 
   servers(): AuthServer[] {

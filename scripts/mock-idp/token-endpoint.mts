@@ -9,7 +9,7 @@ import { TOKEN_EXCHANGE_GRANT } from './default-config.mts';
 import type { Form } from './http-util.mts';
 import { OAuthError } from './oauth-error.mts';
 import { clientPolicy, grantedScopes, targetAudience } from './policy.mts';
-import { randomToken, type AuthServer, type MockIdpState } from './state.mts';
+import { randomToken, type AuthServer, type MockIdpState, type RefreshGrant } from './state.mts';
 import { signJwt, verifyOwnToken } from './tokens.mts';
 import { TOKEN_TYPE } from './vendors.mts';
 
@@ -77,13 +77,22 @@ export async function handleTokenRequest(request: TokenRequest): Promise<TokenOu
       `client "${client.client.clientId}" is not allowed the grant type "${grantType}" (allowed: ${client.client.grantTypes.join(', ')})`,
     );
 
+  // RFC 6749 §4.4: the client credentials grant MUST only be used by confidential clients.
+  if (grantType === 'client_credentials' && client?.method === 'none')
+    throw new OAuthError(
+      400,
+      'unauthorized_client',
+      'grant_not_allowed',
+      `client "${client.client.clientId}" is a public client; client_credentials needs client authentication (RFC 6749 §4.4)`,
+    );
+
   switch (grantType) {
     case 'client_credentials':
       return clientCredentials(request, (client as AuthenticatedClient).client);
     case 'authorization_code':
       return authorizationCode(request, (client as AuthenticatedClient).client);
     case 'refresh_token':
-      return refreshToken(request, (client as AuthenticatedClient).client);
+      return refreshToken(request, client as AuthenticatedClient);
     default:
       return tokenExchange(request, client?.client);
   }
@@ -229,15 +238,14 @@ async function authorizationCode(
   if (grant.scopes.includes('openid'))
     extra.id_token = await idTokenFor(request, client, grant.user, grant.nonce);
   if (wantsRefreshToken(request, client, grant.scopes)) {
-    const refresh = randomToken(32);
-    request.state.refreshTokens.set(refresh, {
+    extra.refresh_token = newRefreshToken(request, {
       server: request.server,
       clientId: client.clientId,
       scopes: grant.scopes,
       audience: grant.audience,
       user: grant.user,
+      family: randomToken(12),
     });
-    extra.refresh_token = refresh;
   }
   return {
     body: bearerResponse(request, issued, grant.scopes, extra),
@@ -246,21 +254,33 @@ async function authorizationCode(
   };
 }
 
-async function refreshToken(request: TokenRequest, client: ClientConfig): Promise<TokenOutcome> {
+function newRefreshToken(request: TokenRequest, grant: RefreshGrant): string {
+  const refresh = randomToken(32);
+  request.state.refreshTokens.set(refresh, grant);
+  return refresh;
+}
+
+async function refreshToken(
+  request: TokenRequest,
+  authenticated: AuthenticatedClient,
+): Promise<TokenOutcome> {
+  const { state } = request;
+  const client = authenticated.client;
   const refresh = required(request.params, 'refresh_token');
-  const grant = request.state.refreshTokens.get(refresh);
-  if (
-    !grant ||
-    grant.server !== request.server ||
-    grant.clientId !== client.clientId ||
-    request.state.revoked.has(refresh)
-  )
-    throw new OAuthError(
-      400,
-      'invalid_grant',
-      'refresh_token_invalid',
-      'the refresh token is invalid, expired or revoked',
+  const grant = state.refreshTokens.get(refresh);
+  const invalid = (why: string) =>
+    new OAuthError(400, 'invalid_grant', 'refresh_token_invalid', why);
+  if (!grant || grant.server !== request.server || grant.clientId !== client.clientId)
+    throw invalid('the refresh token is invalid, expired or revoked');
+  if (grant.rotated) {
+    // RFC 9700 §4.14.2: a rotated refresh token presented again means one of
+    // its copies is in the wrong hands; revoke the whole family.
+    state.revokeRefreshFamily(grant.family);
+    throw invalid(
+      'the refresh token was already used; every refresh token of this grant is now revoked (RFC 9700 §4.14.2)',
     );
+  }
+  if (state.revoked.has(refresh)) throw invalid('the refresh token is invalid, expired or revoked');
   const requested = request.params.get('scope');
   let scopes = grant.scopes;
   if (requested) {
@@ -281,7 +301,15 @@ async function refreshToken(request: TokenRequest, client: ClientConfig): Promis
     clientId: client.clientId,
     user: grant.user,
   });
-  const extra: Record<string, unknown> = { refresh_token: refresh };
+  // RFC 9700 §4.14.2: refresh tokens of public clients are sender-constrained
+  // or rotated; the mock rotates them (a new one per use, the old one spent).
+  // Confidential clients keep theirs (RFC 6749 §6: the server MAY issue a new one).
+  let next = refresh;
+  if (authenticated.method === 'none') {
+    grant.rotated = true;
+    next = newRefreshToken(request, { ...grant, rotated: false });
+  }
+  const extra: Record<string, unknown> = { refresh_token: next };
   if (scopes.includes('openid')) extra.id_token = await idTokenFor(request, client, grant.user);
   return {
     body: bearerResponse(request, issued, scopes, extra),

@@ -67,8 +67,17 @@ export async function verifyOwnToken(state: MockIdpState, token: string): Promis
       issuer: claims.iss as string,
       algorithms: [key.alg],
     });
+    // RFC 7009 §2: a revoked token is no longer usable, also as a subject token.
+    if (typeof payload.jti === 'string' && state.revoked.has(payload.jti))
+      throw new OAuthError(
+        400,
+        'invalid_grant',
+        'subject_token_revoked',
+        'the subject token has been revoked',
+      );
     return { server, payload };
   } catch (error) {
+    if (error instanceof OAuthError) throw error;
     if (error instanceof joseErrors.JWTExpired)
       throw new OAuthError(
         400,

@@ -133,10 +133,14 @@ export const okta: VendorProfile = {
     if (m) return { serverId: m[1], endpoint: oktaEndpoint[m[2] as string] as EndpointName };
     m = OKTA_WELL_KNOWN.exec(path);
     if (m) return { serverId: m[1], endpoint: m[2] as EndpointName };
+    // RFC 8414 §3.1 path-insertion form, which Okta serves for the OAuth 2.0
+    // metadata only (https://developer.okta.com/docs/api/openapi/okta-oauth/oauth/customas ,
+    // "Okta supports two URL formats for this endpoint"); the OpenID Connect
+    // metadata is only under the issuer.
     m = HOST_ROOT_WELL_KNOWN.exec(path);
-    if (m) {
+    if (m && m[1] === 'oauth-authorization-server') {
       const server = /^\/oauth2\/([A-Za-z0-9._-]+)$/.exec(m[2] ?? '');
-      if (server) return { serverId: server[1], endpoint: m[1] as EndpointName };
+      if (server) return { serverId: server[1], endpoint: 'oauth-authorization-server' };
     }
     if (path === '/oauth2/v1/clients') return { serverId: undefined, endpoint: 'registration' };
     return undefined;
