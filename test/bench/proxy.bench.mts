@@ -1,29 +1,37 @@
-// Proxy benchmark (BENCHMARKS.md): ratios measured in alternating rounds, load
-// from autocannon in a second process, everything on 127.0.0.1.
+// Proxy benchmark (`npm run bench -- proxy`). Two parts, labelled as such:
 //
-//   direct        the upstream itself
-//   bare          node:http server + undici Pool, headers copied (the yardstick)
-//   warm          the reference proxy: JWT verified once, exchange cached
-//   compat        --compat toolhive: verify + exchange on every request
-//
-// The token endpoint answers after 5 ms (10 connections) and 50 ms (50).
-// Also: IdP exchanges per 10,000 requests, one exchange under 100 concurrent
-// first requests, and memory with 100,000 distinct cached tokens.
-import { execFile } from 'node:child_process';
+//   1. Each server in its own process (proxy-processes.mts): the reference proxy
+//      by its CLI (warm path and --compat toolhive), the bare yardstick, the real
+//      `thv proxy` where it can run, a plain upstream and the mock IdP, with wrk
+//      as the load: throughput, p50/p99 and CPU per request in alternating rounds.
+//   2. In this one process: one exchange under 100 concurrent first requests,
+//      and heap with 100,000 distinct cached tokens.
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { Pool } from 'undici';
 import { startProxy, type RunningProxy } from '../../scripts/token-exchange-proxy/index.mts';
-import { createUpstream, stripHopByHop } from '../../scripts/token-exchange-proxy/forward.mts';
+import { defaultConfig } from '../../scripts/mock-idp/default-config.mts';
+import { createSealedNetwork, sealedNetworkUnavailable } from './lib/sealed-network.mts';
+
+/** What the bench uses of the live tier's scripts/live/environment.mts. */
+interface LiveEnvironment {
+  liveAvailability(): { ok: true; thv: string; version: string } | { ok: false; reason: string };
+  startLiveRuntime(opts: {
+    dir: string;
+  }): Promise<{ env: Record<string, string>; close(): Promise<void> }>;
+  thvEnv(opts: { home: string; caFile: string; httpsProxy: string }): Record<string, string>;
+}
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const autocannonBin = path.resolve(here, '../../node_modules/autocannon/autocannon.js');
 const BODY = JSON.stringify({
   jsonrpc: '2.0',
   id: 1,
@@ -53,29 +61,6 @@ function startUpstream() {
     });
   });
   return { server, url: listen(server) };
-}
-
-function startBareProxy(target: string) {
-  // The same Pool settings as the reference proxy's (forward.mts), so the yardstick differs
-  // from it only by what the proxy does per request.
-  const { pool } = createUpstream(target);
-  const server = createServer((req, res) => {
-    pool
-      .request({
-        path: req.url ?? '/',
-        method: req.method as 'POST',
-        headers: stripHopByHop(req.headers),
-        body: req,
-      })
-      .then(({ statusCode, headers, body }) => {
-        res.writeHead(statusCode, stripHopByHop(headers));
-        body.pipe(res);
-      })
-      .catch(() => {
-        res.writeHead(502).end();
-      });
-  });
-  return { server, pool, url: listen(server) };
 }
 
 /** JWKS + a token endpoint that answers after `delayMs`, counting exchanges. */
@@ -129,77 +114,6 @@ async function startBenchIdp() {
   return { server, url, state, mint };
 }
 
-interface Load {
-  rps: number;
-  p50: number;
-  p99: number;
-  requests: number;
-  non2xx: number;
-  exchanges?: number;
-}
-
-async function autocannon(
-  url: string,
-  connections: number,
-  seconds: number,
-  token?: string,
-): Promise<Load> {
-  const args = [
-    autocannonBin,
-    '-j',
-    '-c',
-    String(connections),
-    '-d',
-    String(seconds),
-    '-m',
-    'POST',
-    '-H',
-    'content-type=application/json',
-    '-b',
-    BODY,
-  ];
-  if (token) args.push('-H', `authorization=Bearer ${token}`);
-  args.push(`${url}/mcp`);
-  const { stdout } = await promisify(execFile)(process.execPath, args, { maxBuffer: 1 << 24 });
-  const r = JSON.parse(stdout) as {
-    requests: { average: number; total: number };
-    latency: { p50: number; p99: number };
-    non2xx: number;
-  };
-  return {
-    rps: r.requests.average,
-    p50: r.latency.p50,
-    p99: r.latency.p99,
-    requests: r.requests.total,
-    non2xx: r.non2xx,
-  };
-}
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2
-    ? (s[(s.length - 1) / 2] as number)
-    : ((s[s.length / 2 - 1] as number) + (s[s.length / 2] as number)) / 2;
-};
-const spread = (xs: number[]) => `${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)}`;
-
-let countExchanges = () => 0;
-
-async function alternate(
-  rounds: number,
-  runs: Record<string, () => Promise<Load>>,
-): Promise<Record<string, Load[]>> {
-  const out: Record<string, Load[]> = Object.fromEntries(Object.keys(runs).map((k) => [k, []]));
-  for (let i = 0; i < rounds; i++) {
-    for (const [name, run] of Object.entries(runs)) {
-      const before = countExchanges();
-      const load = await run();
-      (out[name] as Load[]).push({ ...load, exchanges: countExchanges() - before });
-    }
-  }
-  return out;
-}
-
 /** A forced GC, so that heap figures mean something. */
 function gc(): void {
   setFlagsFromString('--expose-gc');
@@ -207,13 +121,109 @@ function gc(): void {
 }
 
 export async function run(options: { quick: boolean }): Promise<Record<string, unknown>> {
-  const rounds = 3;
+  const processes = await processSeparated(options);
+  const inProcess = await inProcessFigures(options);
+  return { processes, inProcess };
+}
+
+/**
+ * Throughput, latency and CPU per request with every server in its own process
+ * (proxy-processes.mts), inside a sealed network namespace with the real
+ * `thv proxy` beside ours where that can run, else on the host's loopback without it.
+ */
+async function processSeparated(options: { quick: boolean }): Promise<Record<string, unknown>> {
+  const rounds = options.quick ? 2 : 5;
   const seconds = options.quick ? 2 : 5;
+  const args = ['--rounds', String(rounds), '--seconds', String(seconds)];
+  const cleanups: (() => Promise<void> | void)[] = [];
+  let wrapper: string[] = [];
+  let thvNote = '';
+  try {
+    const thv = await realThv();
+    const sealedReason = sealedNetworkUnavailable();
+    if ('reason' in thv || sealedReason) {
+      thvNote = `thv proxy left out: ${'reason' in thv ? thv.reason : (sealedReason as string)}`;
+    } else {
+      const net = createSealedNetwork(vendorHosts());
+      cleanups.push(() => net.close());
+      wrapper = net.wrapper;
+      const dir = await mkdtemp(path.join(os.tmpdir(), 'proxy-bench-thv-'));
+      cleanups.push(() => rm(dir, { recursive: true, force: true }));
+      const runtime = await thv.startRuntime(dir);
+      cleanups.push(() => runtime.close());
+      args.push('--sealed', '--thv', thv.path, '--thv-env', JSON.stringify(runtime.env));
+    }
+    if (thvNote) console.log(thvNote);
+    const child = path.join(here, 'proxy-processes.mts');
+    const [cmd, ...rest] = [...wrapper, process.execPath, '--import', 'tsx', child, ...args];
+    const out = await new Promise<string>((resolve, reject) => {
+      const p = spawn(cmd as string, rest, {
+        cwd: path.resolve(here, '../..'),
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let text = '';
+      p.stdout.on('data', (c: Buffer) => {
+        const s = c.toString();
+        text += s;
+        process.stdout.write(s.replace(/^SUMMARY .*$/m, ''));
+      });
+      p.once('error', reject);
+      p.once('exit', (code: number | null) =>
+        code === 0 ? resolve(text) : reject(new Error(`proxy-processes.mts exited with ${code}`)),
+      );
+    });
+    const line = out.split('\n').find((l) => l.startsWith('SUMMARY '));
+    if (!line) throw new Error('proxy-processes.mts printed no SUMMARY line');
+    return {
+      ...(JSON.parse(line.slice(8)) as Record<string, unknown>),
+      ...(thvNote ? { thvNote } : {}),
+    };
+  } finally {
+    for (const c of cleanups.reverse()) await c();
+  }
+}
+
+/** The real thv of the live tier, and a container runtime for it (`thv proxy` refuses to start without one). */
+async function realThv(): Promise<
+  | { reason: string }
+  | {
+      path: string;
+      startRuntime: (
+        dir: string,
+      ) => Promise<{ env: Record<string, string>; close(): Promise<void> }>;
+    }
+> {
+  const file = path.resolve(here, '../../scripts/live/environment.mts');
+  if (!existsSync(file)) return { reason: 'the live tier (scripts/live/) is not in this checkout' };
+  const live = (await import(pathToFileURL(file).href)) as LiveEnvironment;
+  const a = live.liveAvailability();
+  if (!a.ok) return { reason: a.reason };
+  return {
+    path: a.thv,
+    startRuntime: async (dir) => {
+      const rt = await live.startLiveRuntime({ dir });
+      const home = path.join(dir, 'home');
+      return {
+        env: { ...live.thvEnv({ home, caFile: '', httpsProxy: '' }), ...rt.env },
+        close: () => rt.close(),
+      };
+    },
+  };
+}
+
+function vendorHosts(): string[] {
+  return [...new Set(defaultConfig().tenants.map((t) => t.domain))];
+}
+
+/**
+ * Figures measured inside this one process (labelled as such in the output):
+ * single-flight exchange under 100 concurrent first requests, and heap with
+ * 100,000 distinct cached tokens (a forced GC before and after).
+ */
+async function inProcessFigures(options: { quick: boolean }): Promise<Record<string, unknown>> {
   const sink = { write: () => true };
   const upstream = startUpstream();
   const upstreamUrl = await upstream.url;
-  const bare = startBareProxy(upstreamUrl);
-  const bareUrl = await bare.url;
   const idp = await startBenchIdp();
   const proxyOpts = {
     name: 'bench',
@@ -224,73 +234,11 @@ export async function run(options: { quick: boolean }): Promise<Record<string, u
     logLevel: 'warn',
   };
   const warm = await startProxy(proxyOpts);
-  const compat = await startProxy({ ...proxyOpts, compat: 'toolhive', clockSkewSeconds: 0 });
-  const proxies: RunningProxy[] = [warm, compat];
+  const proxies: RunningProxy[] = [warm];
   const token = await idp.mint('alice@example.com');
-  countExchanges = () => idp.state.exchanges;
   const summary: Record<string, unknown> = {};
+  console.log('\nin-process figures (proxy, IdP and client share this one process):');
   try {
-    // 1. 10 connections, token endpoint 5 ms.
-    idp.state.delayMs = 5;
-    await autocannon(warm.url, 1, 1, token); // warm the cache
-    const r10 = await alternate(rounds, {
-      direct: () => autocannon(upstreamUrl, 10, seconds),
-      bare: () => autocannon(bareUrl, 10, seconds, token),
-      warm: () => autocannon(warm.url, 10, seconds, token),
-      compat: () => autocannon(compat.url, 10, seconds, token),
-    });
-    // 2. 50 connections, token endpoint 50 ms.
-    idp.state.delayMs = 50;
-    const r50 = await alternate(rounds, {
-      bare: () => autocannon(bareUrl, 50, seconds, token),
-      warm: () => autocannon(warm.url, 50, seconds, token),
-      compat: () => autocannon(compat.url, 50, seconds, token),
-    });
-    const m = (r: Record<string, Load[]>, k: string, f: keyof Load) =>
-      median((r[k] ?? []).map((l) => l[f] ?? 0));
-    const table = (label: string, r: Record<string, Load[]>) => {
-      console.log(`\n${label}`);
-      console.log('what     req/s (median, range)   p50 ms  p99 ms  non-2xx');
-      for (const k of Object.keys(r)) {
-        const rps = (r[k] ?? []).map((l) => l.rps);
-        console.log(
-          `${k.padEnd(8)} ${m(r, k, 'rps').toFixed(0).padStart(7)} (${spread(rps)})`.padEnd(32) +
-            `${m(r, k, 'p50').toFixed(1).padStart(6)}  ${m(r, k, 'p99').toFixed(1).padStart(6)}  ${(r[k] ?? []).reduce((a, l) => a + l.non2xx, 0)}`,
-        );
-      }
-    };
-    table(
-      `10 connections, token endpoint +5 ms, ${rounds} alternating rounds of ${seconds} s`,
-      r10,
-    );
-    table(
-      `50 connections, token endpoint +50 ms, ${rounds} alternating rounds of ${seconds} s`,
-      r50,
-    );
-    const ratios = {
-      bareOverDirect: m(r10, 'bare', 'rps') / m(r10, 'direct', 'rps'),
-      warmOverBare10: m(r10, 'warm', 'rps') / m(r10, 'bare', 'rps'),
-      warmOverCompat5ms10c: m(r10, 'warm', 'rps') / m(r10, 'compat', 'rps'),
-      warmOverCompat50ms50c: m(r50, 'warm', 'rps') / m(r50, 'compat', 'rps'),
-      p99AddedOverBare10Ms: m(r10, 'warm', 'p99') - m(r10, 'bare', 'p99'),
-    };
-    // Exchanges per 10,000 requests: compat does one per request, warm one per token lifetime.
-    const per10k = (k: string) => {
-      const runs = [...(r10[k] ?? []), ...(r50[k] ?? [])];
-      const req = runs.reduce((a, l) => a + l.requests, 0);
-      return req ? (10_000 * runs.reduce((a, l) => a + (l.exchanges ?? 0), 0)) / req : 0;
-    };
-    const exchangesPer10k = { warm: per10k('warm'), compat: per10k('compat') };
-    console.log(
-      '\nratios',
-      JSON.stringify(ratios, (_k, v: unknown) =>
-        typeof v === 'number' ? Number(v.toFixed(2)) : v,
-      ),
-    );
-    console.log(
-      `IdP exchanges per 10,000 requests: warm ${exchangesPer10k.warm.toFixed(2)}, compat ${exchangesPer10k.compat.toFixed(0)}`,
-    );
-
     // 3. 100 concurrent first requests with a new token → exchanges.
     idp.state.delayMs = 50;
     const fresh = await idp.mint('first@example.com');
@@ -351,29 +299,12 @@ export async function run(options: { quick: boolean }): Promise<Record<string, u
       `memory: ${n} distinct tokens cached → heap +${heapMb.toFixed(1)} MB (${((heapMb * 2 ** 20) / n).toFixed(0)} B/token, after a forced GC; ${statuses.ok} answered 200, ${statuses.other} not)`,
     );
     Object.assign(summary, {
-      rounds,
-      seconds,
-      c10delay5ms: Object.fromEntries(
-        Object.keys(r10).map((k) => [
-          k,
-          { rps: m(r10, k, 'rps'), p50: m(r10, k, 'p50'), p99: m(r10, k, 'p99') },
-        ]),
-      ),
-      c50delay50ms: Object.fromEntries(
-        Object.keys(r50).map((k) => [
-          k,
-          { rps: m(r50, k, 'rps'), p50: m(r50, k, 'p50'), p99: m(r50, k, 'p99') },
-        ]),
-      ),
-      ratios,
-      exchangesPer10k,
       singleFlightExchanges: singleFlight,
       memory: { tokens: n, heapMb },
     });
   } finally {
     await Promise.all(proxies.map((p) => p.close()));
-    await bare.pool.close();
-    for (const s of [upstream.server, bare.server, idp.server]) {
+    for (const s of [upstream.server, idp.server]) {
       s.closeAllConnections();
       await new Promise<void>((r) => s.close(() => r()));
     }
