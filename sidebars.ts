@@ -22,9 +22,18 @@ const sidebars: SidebarsConfig = {
     },
     {
       type: 'category',
+      label: 'Troubleshooting',
+      collapsed: false,
+      items: ['toolhive/troubleshooting/token-exchange'],
+    },
+    {
+      type: 'category',
       label: 'Reference',
       collapsed: false,
-      items: ['toolhive/reference/token-exchange-proxy'],
+      items: [
+        'toolhive/reference/token-exchange-settings',
+        'toolhive/reference/token-exchange-proxy',
+      ],
     },
   ],
 };

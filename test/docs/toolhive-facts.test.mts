@@ -17,6 +17,8 @@ const CLI_PLAN = 'docs/toolhive/guides-cli/token-exchange.doctest.yaml';
 const K8S = 'docs/toolhive/guides-k8s/token-exchange-k8s.mdx';
 const CONCEPT = 'docs/toolhive/concepts/backend-auth.mdx';
 const REF = 'docs/toolhive/reference/token-exchange-proxy.mdx';
+const SETTINGS = 'docs/toolhive/reference/token-exchange-settings.mdx';
+const TROUBLE = 'docs/toolhive/troubleshooting/token-exchange.mdx';
 
 /** Whether `re` occurs in `text`; a failure names the pattern, not the whole page. */
 function says(text: string, re: RegExp, where: string): void {
@@ -94,7 +96,7 @@ describe('CLI guide: logs, clean-up and the stored secret', () => {
   // cmd/thv/app/logs.go@v0.44.0: without --proxy, `thv logs` prints the MCP
   // server container's log; the token-exchange warning is in the proxy log.
   it('points to `thv logs <SERVER_NAME> --proxy` with a sample', () => {
-    const samples = fences(read(CLI)).filter((f) => f.lang === 'bash');
+    const samples = fences(read(CLI) + read(TROUBLE)).filter((f) => f.lang === 'bash');
     expect(samples.some((f) => /^thv logs <SERVER_NAME> --proxy\b/m.test(f.body))).toBe(true);
     for (const f of samples) {
       for (const line of f.body.split('\n').filter((l) => /^thv logs\b/.test(l))) {
@@ -105,8 +107,8 @@ describe('CLI guide: logs, clean-up and the stored secret', () => {
   // pkg/oauthproto/tokenexchange/middleware.go@v0.44.0 logs the error, whose
   // RetrieveError keeps ErrorCode and ErrorDescription (pkg/oauthproto/grants.go).
   it("does not claim that ToolHive's log leaves out the IdP's error", () => {
-    saysNot(prose(withPartials(CLI)), /leaves out the IdP's error/i, CLI);
-    says(prose(read(CLI)), /error_description/, CLI);
+    saysNot(prose(withPartials(CLI) + read(TROUBLE)), /leaves out the IdP's error/i, CLI);
+    says(prose(read(TROUBLE)), /carries the IdP's `error` and `error_description`/, TROUBLE);
   });
   // pkg/workloads/manager.go@v0.44.0: cleanupWorkloadResources (rm) deletes the
   // saved run config and client entries; stop keeps both.
@@ -122,21 +124,22 @@ describe('CLI guide: logs, clean-up and the stored secret', () => {
   // client_secret is serialized into the saved RunConfig; `thv export` writes it.
   it('says the secret is saved in plain text and how to rotate it', () => {
     const text = prose(read(CLI));
-    says(text, /plain text/, CLI);
+    says(text, /saves the secret in plain text/, CLI);
+    says(prose(read(SETTINGS)), /secret is saved in plain text/, SETTINGS);
     says(text, /thv export/, CLI);
     says(text, /thv rm <SERVER_NAME>/, CLI);
   });
   // cmd/thv/app/common.go@v0.44.0: --oidc-scopes has no default; ToolHive
   // advertises openid when it is empty (pkg/auth/token.go NewAuthInfoHandler).
   it('gives --oidc-scopes no default, and says openid is advertised', () => {
-    const text = withPartials(CLI) + read(REF);
+    const text = withPartials(CLI) + read(REF) + read(SETTINGS);
     saysNot(text, /`--oidc-scopes`\s*\|\s*`openid`/, CLI);
     says(prose(text), /advertise[sd]? (as )?`openid`/, CLI);
   });
   // cmd/thv/app/proxy.go@v0.44.0 addExternalTokenMiddleware: with a token
   // source (remote auth or bearer token) the exchange subject is that token.
   it('does not say the exchange flags mean the same on thv proxy', () => {
-    const text = prose(withPartials(CLI) + read(REF));
+    const text = prose(withPartials(CLI) + read(REF) + read(SETTINGS));
     saysNot(text, /on `thv run` and `thv proxy` with the same meaning/, CLI);
     says(text, /`thv proxy`[\s\S]{0,200}own remote token/, CLI);
   });
