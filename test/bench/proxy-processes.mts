@@ -36,6 +36,7 @@ import {
   type LoadResult,
   type ServerProcess,
 } from './lib/processes.mts';
+import { printProfile, summariseProfiles } from './lib/cpu-profile.mts';
 import {
   OKTA_BACKEND_SERVER_ID,
   OKTA_DOMAIN,
@@ -62,6 +63,11 @@ interface Options {
   thv?: string;
   /** Environment for thv (container runtime socket, HOME/XDG dirs …). */
   thvEnv?: NodeJS.ProcessEnv;
+  /**
+   * Profile instead of measuring: bare and warm run under `node --cpu-prof`, one
+   * round at 10 connections, then the profiles are summarised (where the CPU goes).
+   */
+  profile?: boolean;
 }
 
 interface Sample extends LoadResult {
@@ -73,6 +79,8 @@ const tsx = (file: string, ...args: string[]): [string, string[]] => [
   process.execPath,
   ['--import', 'tsx', path.join(root, file), ...args],
 ];
+const profiled = (dir: string | undefined, [cmd, args]: [string, string[]]): [string, string[]] =>
+  dir ? [cmd, ['--cpu-prof', `--cpu-prof-dir=${dir}`, ...args]] : [cmd, args];
 
 export async function measure(opts: Options): Promise<Record<string, unknown>> {
   const scratch = await mkdtemp(path.join(os.tmpdir(), 'proxy-bench-'));
@@ -124,15 +132,19 @@ export async function measure(opts: Options): Promise<Record<string, unknown>> {
       : {};
     const upstream = await start(tsx('test/bench/servers/upstream.mts'));
     const target = `${upstream.info['url'] as string}/mcp`;
+    const profDir = (v: string) => (opts.profile ? path.join(scratch, `profile-${v}`) : undefined);
     const bare = await start(
-      tsx('test/bench/servers/bare-proxy.mts', upstream.info['url'] as string),
+      profiled(
+        profDir('bare'),
+        tsx('test/bench/servers/bare-proxy.mts', upstream.info['url'] as string),
+      ),
     );
     const ports = { warm: await freePort(), compat: await freePort(), thv: await freePort() };
     const proxyEnv = { ...process.env, ...caEnv };
     const cli = 'scripts/token-exchange-proxy/cli.mts';
     const proxyArgs = (port: number) => ['bench', '--target-uri', target, '--port', String(port)];
     const warm = await start(
-      tsx(cli, ...proxyArgs(ports.warm), ...authFlags),
+      profiled(profDir('warm'), tsx(cli, ...proxyArgs(ports.warm), ...authFlags)),
       proxyEnv,
       ports.warm,
     );
@@ -205,6 +217,20 @@ export async function measure(opts: Options): Promise<Record<string, unknown>> {
       }
       return out;
     };
+    if (opts.profile) {
+      delete variants['compat'];
+      delete variants['thv'];
+      const r = await scenario(10, 5);
+      await Promise.all([bare.stop(), warm.stop()]); // --cpu-prof writes on exit
+      const out: Record<string, unknown> = {};
+      for (const v of ['bare', 'warm']) {
+        const s = summariseProfiles(profDir(v) as string);
+        const requests = (r[v] ?? []).reduce((a, x) => a + x.requests, 0) + 1;
+        printProfile(`${v} (node --cpu-prof, ${opts.seconds} s at 10 connections)`, s, requests);
+        out[v] = { ...s, requests, usPerRequest: s.busyUs / requests };
+      }
+      return out;
+    }
     const c10 = await scenario(10, 5);
     const c50 = await scenario(50, 50);
     const sse = await openStreams(
@@ -374,6 +400,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
       sealed: { type: 'boolean', default: false },
       thv: { type: 'string' },
       'thv-env': { type: 'string' },
+      profile: { type: 'boolean', default: false },
     },
   });
   const thvEnv = values['thv-env']
@@ -383,6 +410,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     rounds: Number(values.rounds),
     seconds: Number(values.seconds),
     sealed: values.sealed ?? false,
+    profile: values.profile ?? false,
     ...(values.thv ? { thv: values.thv } : {}),
     ...(thvEnv ? { thvEnv } : {}),
   }).then(
