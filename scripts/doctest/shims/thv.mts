@@ -1,165 +1,633 @@
-// `thv` on a page's PATH. `thv run <flags> <IMAGE_OR_NAME>` starts the
-// reference proxy with the same auth flags plus --compat toolhive, in front of
-// the example MCP server the plan maps the image to, and returns once the
-// proxy is healthy (real thv detaches too). Unlike real thv, which silently
-// ignores unknown flags, an unknown or misspelt flag fails.
-// Also: thv list, thv stop NAME, thv rm NAME, thv logs NAME.
+// `thv` on a page's PATH: a stand-in that fails where ToolHive v0.44.0 fails.
+// Command lines are read with ToolHive's own flag table
+// (scripts/lib/toolhive-cli.mts): a flag the subcommand lacks, a bad type, a
+// value outside an enum, a StringArray read as one value, two exclusive
+// flags — each an error naming the subcommand. Stricter than thv on purpose
+// in one place: `thv run` ignores unknown flags (FParseErrWhitelist), the
+// shim fails on them.
+//
+// `thv run` starts the reference proxy (--compat toolhive in toolhive mode)
+// with the same auth flags, in front of the example MCP server the plan maps
+// the image to, and returns once the proxy is healthy (real thv detaches).
+// The workload state is ToolHive's (thv-state.mts): a run config per
+// workload under the page's HOME, names unique until `thv rm`, the proxy's
+// log apart from the MCP server's, client config files with the URLs
+// ToolHive writes.
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import type { PageContext } from '../context.mts';
 import type { ShimRequest, ShimResult } from './server.mts';
-import { startWorkload, workloads } from './workloads.mts';
+import {
+  freePort,
+  startWorkload,
+  workloads,
+  type StartProxyRequest,
+  type Workload,
+} from './workloads.mts';
+import {
+  parseThv,
+  thvValue,
+  ThvCliError,
+  THV_CLIENT_TYPES,
+  type ParsedThv,
+} from '../../lib/toolhive-cli.mts';
+import {
+  CLIENT_FILES,
+  clientFilePath,
+  deleteRunConfig,
+  ensureDefaultGroup,
+  proxyLogPath,
+  readGroup,
+  removeClientServer,
+  runConfigJson,
+  saveRunConfig,
+  thvPaths,
+  upsertClientServer,
+  writeGroup,
+  type ThvPaths,
+} from './thv-state.mts';
 
-// Every long flag of `thv run` (toolhive-facts a.1; reference/thv-run-flags.json).
-const RUN_FLAGS = new Set(
-  `allow-docker-gateway allowed-origins audit-config authz-config build-with ca-cert debug enable-audit endpoint-prefix env env-file env-file-dir foreground from-config group host ignore-globally image-verification isolate-network jwks-allow-private-ip jwks-auth-token-file k8s-pod-patch label name network oidc-audience oidc-client-id oidc-client-secret oidc-insecure-allow-http oidc-introspection-url oidc-issuer oidc-jwks-url oidc-scopes otel-custom-attributes otel-enable-prometheus-metrics-path otel-endpoint otel-env-vars otel-headers otel-insecure otel-metrics-enabled otel-sampling-rate otel-service-name otel-tracing-enabled otel-use-legacy-attributes permission-profile print-resolved-overlays proxy-mode proxy-port publish remote-auth remote-auth-authorize-url remote-auth-bearer-token remote-auth-bearer-token-file remote-auth-callback-port remote-auth-client-id remote-auth-client-secret remote-auth-client-secret-file remote-auth-issuer remote-auth-resource remote-auth-scope-param-name remote-auth-scopes remote-auth-skip-browser remote-auth-timeout remote-auth-token-url remote-forward-headers remote-forward-headers-secret resource-url runtime-add-package runtime-image secret session-ttl stateless strict-protocol-validation target-host target-port thv-ca-bundle token-exchange-audience token-exchange-client-id token-exchange-client-secret token-exchange-client-secret-file token-exchange-header-name token-exchange-scopes token-exchange-subject-token-type token-exchange-url tools tools-override transport trust-proxy-headers volume webhook-config`.split(
-    ' ',
-  ),
-);
-const BOOL_FLAGS = new Set(
-  'allow-docker-gateway debug enable-audit foreground ignore-globally isolate-network jwks-allow-private-ip oidc-insecure-allow-http otel-enable-prometheus-metrics-path otel-insecure otel-metrics-enabled otel-tracing-enabled otel-use-legacy-attributes print-resolved-overlays remote-auth remote-auth-skip-browser stateless strict-protocol-validation trust-proxy-headers'.split(
-    ' ',
-  ),
-);
-/** Flags the reference proxy implements (passed on as written). */
+/** cobra prints a RunE error as `Error: <message>` and exits 1. */
+const fail = (msg: string, code = 1): ShimResult => ({ code, stderr: `Error: ${msg}\n` });
+
+/** Flags the reference proxy implements (passed on as given). */
 const PROXY_FLAG = /^(oidc-|token-exchange-|resource-url$|jwks-|thv-ca-bundle$)/;
 
-const fail = (msg: string, code = 1): ShimResult => ({ code, stderr: `Error: ${msg}\n` });
+/** pkg/transport/http.go:34 LocalhostIPv4 — the host ListWorkloads puts in URLs. */
+const LOCALHOST_IPV4 = '127.0.0.1';
+
+/** pkg/transport/url.go:21 GenerateMCPServerURL for local workloads. */
+export function mcpServerUrl(host: string, port: number, transport: string, name: string): string {
+  return transport === 'sse'
+    ? `http://${host}:${port}/sse#${encodeURIComponent(name)}`
+    : `http://${host}:${port}/mcp`;
+}
+
+/** pkg/container/name.go:32 generateContainerBaseName: `[namespace-]name`, sanitised. */
+export function defaultWorkloadName(image: string): string {
+  const slash = image.lastIndexOf('/');
+  const colon = image.lastIndexOf(':');
+  const noTag = colon > slash ? image.slice(0, colon) : image;
+  const parts = noTag.split('/');
+  let ns = parts.length >= 2 ? (parts[parts.length - 2] as string) : '';
+  const name = parts[parts.length - 1] as string;
+  if (ns.includes(':')) ns = ns.split(':')[0] as string;
+  return (ns ? `${ns}-${name}` : name).replace(/[^a-zA-Z0-9-]/g, '-');
+}
+
+interface ThvWorld {
+  ctx: PageContext;
+  paths: ThvPaths;
+  req: ShimRequest;
+}
 
 export function thvShim(ctx: PageContext) {
   return async (req: ShimRequest): Promise<ShimResult> => {
-    const [cmd, ...rest] = req.args;
-    switch (cmd) {
+    const home = req.env['HOME'] || ctx.workspace;
+    const paths = thvPaths(home, req.env);
+    ensureDefaultGroup(paths);
+    const world: ThvWorld = { ctx, paths, req };
+    let p: ParsedThv;
+    try {
+      p = parseThv(req.args);
+    } catch (e) {
+      if (!(e instanceof ThvCliError)) throw e;
+      const runIgnores =
+        req.args[0] === 'run' && /^unknown flag/.test(e.message)
+          ? '\n(real thv run ignores unknown flags silently, so this typo would go unnoticed; the doctest fails on it)'
+          : '';
+      return fail(`${e.message}${runIgnores}`);
+    }
+    if (p.values.get('help') === true)
+      return { code: 0, stdout: `thv ${p.command.path}: see ${p.command.source}\n` };
+    switch (p.command.path) {
       case 'run':
-        return run(ctx, rest, req);
+        return run(world, p);
       case 'list':
-      case 'ls':
-        return list(ctx, rest);
+        return list(world, p);
+      case 'logs':
+        return logs(world, p);
       case 'stop':
+        return stop(world, p);
       case 'rm':
-      case 'delete': {
-        const name = rest.find((a) => !a.startsWith('-'));
-        const w = name ? workloads(ctx).get(name) : undefined;
-        if (!w) return fail(`workload ${name ?? '(none given)'} not found`);
-        await w.stop();
-        if (cmd !== 'stop') workloads(ctx).delete(w.name);
+        return rm(world, p);
+      case 'start':
+        return start(world, p);
+      case 'client register':
+        return clientRegister(world, p);
+      case 'client remove':
+        return clientRemove(world, p);
+      case 'client status':
+        return clientStatus(world);
+      case 'client list-registered':
+        return clientListRegistered(world);
+      case 'client setup':
+        return fail(
+          'thv client setup asks you to pick clients in a terminal menu; the doctest has no terminal. ' +
+            'Use thv client register <client> (the same registration, without the menu)',
+          2,
+        );
+      case 'version':
         return {
           code: 0,
-          stdout:
-            cmd === 'stop'
-              ? `Stopping workload ${w.name}...\nWorkload ${w.name} stopped\n`
-              : `Workload ${w.name} removed\n`,
+          stdout: `ToolHive ${toolhiveVersion(ctx)} (doctest shim over the reference proxy)\n`,
         };
-      }
-      case 'logs': {
-        const name = rest.find((a) => !a.startsWith('-'));
-        const w = name ? workloads(ctx).get(name) : undefined;
-        if (!w) return fail(`workload ${name ?? '(none given)'} not found`);
-        return { code: 0, stdout: w.logs.join('') };
-      }
-      case 'version':
-        return { code: 0, stdout: 'ToolHive (doctest shim over the reference proxy)\n' };
       default:
         return fail(
-          `the doctest thv shim does not implement "thv ${cmd ?? ''}" (it has run, list, stop, rm, logs)`,
+          `the doctest thv shim does not implement "thv ${p.command.path}" (it has run, list, logs, stop, rm, start/restart, client register/remove/status/list-registered)`,
           2,
         );
     }
   };
 }
 
-async function run(ctx: PageContext, args: string[], req: ShimRequest): Promise<ShimResult> {
-  const proxyArgs: string[] = [];
-  const own: Record<string, string> = {};
-  const positionals: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i] as string;
-    if (a === '--') {
-      positionals.push(...args.slice(i + 1));
-      break;
-    }
-    if (!a.startsWith('--')) {
-      positionals.push(a);
-      continue;
-    }
-    const eq = a.indexOf('=');
-    const name = a.slice(2, eq < 0 ? undefined : eq);
-    if (!RUN_FLAGS.has(name)) {
-      return fail(
-        `unknown flag: --${name}\n(real thv run ignores unknown flags silently, so this typo would go unnoticed; the doctest fails on it)`,
+function toolhiveVersion(ctx: PageContext): string {
+  try {
+    const j = JSON.parse(readFileSync(path.join(ctx.root, 'toolhive-release.json'), 'utf8')) as {
+      toolhive?: string;
+    };
+    return j.toolhive ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+const str = (p: ParsedThv, n: string) => thvValue<string>(p, n);
+const list_ = (p: ParsedThv, n: string) => thvValue<string[]>(p, n);
+const bool = (p: ParsedThv, n: string) => thvValue<boolean>(p, n);
+
+/** cmd/thv/app/auth_flags.go:26 readSecretFromFile / :45 resolveSecret. */
+function resolveExchangeSecret(w: ThvWorld, p: ParsedThv): { secret: string; file?: string } {
+  const flagValue = str(p, 'token-exchange-client-secret');
+  if (flagValue) return { secret: flagValue };
+  const file = str(p, 'token-exchange-client-secret-file');
+  if (file) {
+    const clean = path.normalize(file);
+    const abs = path.resolve(w.req.cwd, clean);
+    let text: string;
+    try {
+      text = readFileSync(abs, 'utf8');
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      const why =
+        code === 'ENOENT'
+          ? 'no such file or directory'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : code === 'EISDIR'
+              ? 'is a directory'
+              : (e as Error).message;
+      throw new Error(
+        `invalid token exchange configuration: failed to read secret file ${clean}: open ${clean}: ${why}`,
       );
     }
-    let value: string | undefined;
-    if (eq >= 0) value = a.slice(eq + 1);
-    else if (!BOOL_FLAGS.has(name)) {
-      value = args[++i];
-      if (value === undefined) return fail(`flag needs an argument: --${name}`);
-    }
-    if (PROXY_FLAG.test(name)) proxyArgs.push(`--${name}`, ...(value !== undefined ? [value] : []));
-    else own[name] = value ?? 'true';
+    const secret = text.trim();
+    if (!secret)
+      throw new Error(`invalid token exchange configuration: secret file ${clean} is empty`);
+    return { secret, file: abs };
   }
-  const image = positionals[0];
-  if (!image) return fail('thv run needs an image or server name');
+  return { secret: w.req.env['TOOLHIVE_TOKEN_EXCHANGE_CLIENT_SECRET'] ?? '' };
+}
+
+const keyValues = (items: string[]) =>
+  Object.fromEntries(
+    items.map((kv) => {
+      const i = kv.indexOf('=');
+      return i < 0 ? [kv, ''] : [kv.slice(0, i), kv.slice(i + 1)];
+    }),
+  );
+
+async function run(w: ThvWorld, p: ParsedThv): Promise<ShimResult> {
+  const { ctx } = w;
+  if (p.values.has('from-config'))
+    return fail('the doctest thv shim does not run exported configurations (--from-config)', 2);
+  if (bool(p, 'foreground'))
+    return fail(
+      'thv run --foreground blocks until the server exits; in a page sample it would never return. Run it detached (without --foreground)',
+      2,
+    );
+  const image = p.positionals[0] as string;
   const mapped = ctx.plan.images[image];
   if (!mapped) {
     return fail(
       `image or server "${image}" is not mapped to the example MCP server in the page's plan (images: ${Object.keys(ctx.plan.images).join(', ') || 'none'})`,
     );
   }
-  const transport = own['transport'] ?? 'streamable-http';
+  const transport = (str(p, 'transport') || 'streamable-http').toLowerCase(); // run_flags.go:552 resolveTransportType
   if (transport === 'stdio') {
     return fail(
       'the doctest runs the example MCP server over streamable-http; use --transport streamable-http (or sse)',
     );
   }
-  const name = own['name'] ?? image.split('/').pop()?.split(':')[0] ?? 'server';
-  if (workloads(ctx).get(name)?.status === 'running')
-    return fail(`workload with name ${name} already exists`);
-  const headerIdx = proxyArgs.indexOf('--token-exchange-header-name');
-  const tokenHeader = headerIdx >= 0 ? proxyArgs[headerIdx + 1] : undefined;
+  const name = str(p, 'name') || defaultWorkloadName(image);
+  // cmd/thv/app/run.go:228-234 + pkg/workloads/manager.go:371 DoesWorkloadExist: a stopped
+  // workload still exists (only one in error may be replaced) until `thv rm`.
+  const existing = workloads(ctx).get(name);
+  if (existing && existing.status !== 'exited')
+    return fail(`workload with name '${name}' already exists`);
+  const group = str(p, 'group');
+  if (group !== 'default') return fail(`group '${group}' does not exist`); // run.go:370
+  const profile = str(p, 'permission-profile');
+  if (profile && !['none', 'network', 'stdio'].includes(profile)) {
+    // pkg/runner/config_builder.go:1314 permissions.FromFile
+    if (!existsSync(path.resolve(w.req.cwd, profile)))
+      return fail(
+        `failed to load permission profile: failed to read permission profile file ${profile}: open ${profile}: no such file or directory (--permission-profile takes none, network or a JSON file)`,
+      );
+  }
+  let secret: { secret: string; file?: string } | undefined;
+  if (str(p, 'token-exchange-url')) {
+    try {
+      secret = resolveExchangeSecret(w, p);
+    } catch (e) {
+      return fail((e as Error).message);
+    }
+  }
+  // the proxy gets the auth flags as given (secret file made absolute: the proxy's cwd differs)
+  const proxyArgs: string[] = [];
+  for (const [flagName, v] of p.values) {
+    if (!PROXY_FLAG.test(flagName)) continue;
+    if (flagName === 'token-exchange-client-secret-file' && secret?.file) {
+      proxyArgs.push(`--${flagName}=${secret.file}`);
+    } else if (Array.isArray(v)) proxyArgs.push(`--${flagName}=${v.join(',')}`);
+    else proxyArgs.push(`--${flagName}=${String(v)}`);
+  }
+  // --proxy-port 0 (the default): thv picks a free port (pkg/networking)
+  const port = thvValue<number>(p, 'proxy-port') || (await freePort());
+  const headerName = str(p, 'token-exchange-header-name');
+  const request: StartProxyRequest = {
+    name,
+    image,
+    port,
+    transport,
+    proxyArgs: [...proxyArgs, ...(ctx.plan.mode === 'toolhive' ? ['--compat', 'toolhive'] : [])],
+    ...(headerName ? { tokenHeader: headerName } : {}),
+    env: w.req.env,
+  };
+  rmSync(proxyLogPath(w.paths, name), { force: true });
+  let wl: Workload;
   try {
-    const w = await startWorkload(ctx, {
-      name,
-      image,
-      port: Number(own['proxy-port'] ?? 8080),
-      transport,
-      proxyArgs: [...proxyArgs, ...(ctx.plan.mode === 'toolhive' ? ['--compat', 'toolhive'] : [])],
-      ...(tokenHeader ? { tokenHeader } : {}),
-      env: req.env,
-    });
-    workloads(ctx).set(name, w);
-    return { code: 0, stdout: `MCP server ${name} is running at http://127.0.0.1:${w.port}/mcp\n` };
+    wl = await startProxy(w, request);
   } catch (err) {
     return fail(`failed to start ${name}: ${(err as Error).message}`);
   }
+  const oidcGiven = [
+    'oidc-issuer',
+    'oidc-audience',
+    'oidc-jwks-url',
+    'oidc-introspection-url',
+    'oidc-client-id',
+    'oidc-client-secret',
+  ].some((f) => str(p, f));
+  const resourceUrl = str(p, 'resource-url');
+  // cmd/thv/app/run.go:252 SaveState, before the workload starts
+  saveRunConfig(
+    w.paths,
+    name,
+    runConfigJson({
+      name,
+      image,
+      transport,
+      proxyMode: str(p, 'proxy-mode'),
+      host: str(p, 'host'),
+      port: wl.port,
+      targetPort: thvValue<number>(p, 'target-port'),
+      targetHost: str(p, 'target-host'),
+      group,
+      permissionProfile: profile,
+      env: keyValues(list_(p, 'env')),
+      volumes: list_(p, 'volume'),
+      secrets: list_(p, 'secret'),
+      toolsFilter: list_(p, 'tools'),
+      labels: keyValues(list_(p, 'label')),
+      isolateNetwork: bool(p, 'isolate-network'),
+      thvCaBundle: str(p, 'thv-ca-bundle'),
+      jwksAuthTokenFile: str(p, 'jwks-auth-token-file'),
+      ...(oidcGiven || resourceUrl
+        ? {
+            oidc: {
+              issuer: str(p, 'oidc-issuer'),
+              audience: str(p, 'oidc-audience'),
+              jwksUrl: str(p, 'oidc-jwks-url'),
+              introspectionUrl: str(p, 'oidc-introspection-url'),
+              clientId: str(p, 'oidc-client-id'),
+              clientSecret: str(p, 'oidc-client-secret'),
+              caCertPath: str(p, 'thv-ca-bundle'),
+              authTokenFile: str(p, 'jwks-auth-token-file'),
+              allowPrivateIp: bool(p, 'jwks-allow-private-ip'),
+              insecureAllowHttp: bool(p, 'oidc-insecure-allow-http'),
+              resourceUrl,
+              scopes: list_(p, 'oidc-scopes'),
+            },
+          }
+        : {}),
+      ...(secret
+        ? {
+            tokenExchange: {
+              tokenUrl: str(p, 'token-exchange-url'),
+              clientId: str(p, 'token-exchange-client-id'),
+              clientSecret: secret.secret,
+              audience: str(p, 'token-exchange-audience'),
+              scopes: list_(p, 'token-exchange-scopes'),
+              subjectTokenType: normalizeTokenType(str(p, 'token-exchange-subject-token-type')),
+              headerName,
+            },
+          }
+        : {}),
+    }),
+  );
+  // pkg/runner/runner.go:555-588: clients registered before the server starts get the
+  // runner's URL, built with the host "localhost"
+  for (const client of readGroup(w.paths, group).registered_clients)
+    upsertClientServer(
+      w.paths,
+      client,
+      name,
+      mcpServerUrl('localhost', wl.port, transport, name),
+      transport,
+    );
+  return {
+    code: 0,
+    stderr: `${JSON.stringify({ time: new Date().toISOString(), level: 'INFO', msg: 'logging to', path: proxyLogPath(w.paths, name) })}\n`,
+  };
 }
 
-function list(ctx: PageContext, args: string[]): ShimResult {
-  const all = args.includes('--all') || args.includes('-a');
-  const rows = [...workloads(ctx).values()].filter((w) => all || w.status === 'running');
+/** pkg/oauthproto/tokenexchange/exchange.go:26 NormalizeTokenType (the table's enum has refused the rest). */
+function normalizeTokenType(t: string): string {
+  return t && !t.startsWith('urn:') ? `urn:ietf:params:oauth:token-type:${t}` : t;
+}
+
+async function startProxy(w: ThvWorld, request: StartProxyRequest): Promise<Workload> {
+  const logFile = proxyLogPath(w.paths, request.name);
+  mkdirSync(path.dirname(logFile), { recursive: true });
+  const wl = await startWorkload(w.ctx, {
+    ...request,
+    onLog: (chunk) => appendFileSync(logFile, chunk),
+  });
+  workloads(w.ctx).set(request.name, wl);
+  return wl;
+}
+
+/** runtime.WorkloadStatus as thv shows it (a proxy that exited is in error). */
+const statusOf = (wl: Workload) => (wl.status === 'exited' ? 'error' : wl.status);
+
+/** Go's time.Time.String(): 2006-01-02 15:04:05.999999999 -0700 MST. */
+function goTime(d: Date): string {
+  const iso = d.toISOString(); // 2026-12-01T23:59:00.123Z
+  const frac = iso.slice(20, 23).replace(/0+$/, '');
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}${frac ? `.${frac}` : ''} +0000 UTC`;
+}
+
+function list(w: ThvWorld, p: ParsedThv): ShimResult {
+  const all = bool(p, 'all');
+  const format = str(p, 'format');
+  const groupFilter = str(p, 'group');
+  if (groupFilter && groupFilter !== 'default')
+    return fail(`failed to filter workloads by group: group '${groupFilter}' does not exist`);
+  // pkg/workloads/types/types.go:98: URLs from ListWorkloads use LocalhostIPv4
+  const rows = [...workloads(w.ctx).values()]
+    .filter((wl) => all || wl.status === 'running')
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .map((wl) => ({
+      name: wl.name,
+      package: wl.image,
+      url: mcpServerUrl(LOCALHOST_IPV4, wl.port, wl.transport, wl.name),
+      port: wl.port,
+      transport_type: wl.transport,
+      proxy_mode: wl.transport,
+      status: statusOf(wl),
+      created_at: wl.createdAt.toISOString(),
+      group: 'default',
+      started_at: wl.createdAt.toISOString(),
+    }));
+  if (format === 'json') return { code: 0, stdout: `${JSON.stringify(rows, null, 2)}\n` };
+  if (format === 'mcpservers') {
+    const servers = Object.fromEntries(
+      rows.map((r) => [r.name, { url: r.url, type: r.proxy_mode }]),
+    );
+    return { code: 0, stdout: `${JSON.stringify({ mcpServers: servers }, null, 2)}\n` };
+  }
   if (rows.length === 0) return { code: 0, stdout: 'No MCP servers found\n' };
+  // cmd/thv/app/list.go:207 text/tabwriter, padding 3
   const table = [
     ['NAME', 'PACKAGE', 'STATUS', 'URL', 'PORT', 'GROUP', 'CREATED'],
-    ...rows.map((w) => [
-      w.name,
-      w.image,
-      w.status,
-      `http://127.0.0.1:${w.port}/mcp`,
-      String(w.port),
-      'default',
-      w.createdAt.toISOString().replace('T', ' ').slice(0, 19),
+    ...rows.map((r) => [
+      r.name,
+      r.package,
+      r.status,
+      r.url,
+      String(r.port),
+      r.group,
+      goTime(new Date(r.created_at)),
     ]),
   ];
-  const widths =
-    table[0]?.map((_, i) => Math.max(...table.map((r) => (r[i] as string).length))) ?? [];
+  const widths = (table[0] as string[]).map((_, i) =>
+    Math.max(...table.map((r) => (r[i] as string).length)),
+  );
   return {
     code: 0,
     stdout:
       table
         .map((r) =>
-          r
-            .map((c, i) => c.padEnd((widths[i] as number) + 3))
-            .join('')
-            .trimEnd(),
+          r.map((c, i) => (i === r.length - 1 ? c : c.padEnd((widths[i] as number) + 3))).join(''),
         )
         .join('\n') + '\n',
+  };
+}
+
+function logs(w: ThvWorld, p: ParsedThv): ShimResult {
+  const name = p.positionals[0] as string;
+  if (bool(p, 'follow'))
+    return fail(
+      'thv logs --follow never returns; in a page sample, read the log without --follow',
+      2,
+    );
+  if (bool(p, 'proxy')) {
+    // cmd/thv/app/logs.go:105-121: the proxy's log file; none → nothing printed, exit 0
+    const file = proxyLogPath(w.paths, name);
+    return { code: 0, stdout: existsSync(file) ? readFileSync(file, 'utf8') : '' };
+  }
+  // the MCP server container's log (logs.go:124-130)
+  const wl = workloads(w.ctx).get(name);
+  if (!wl)
+    return fail(`container logs for workload ${name} not found, use --proxy to get proxy logs`);
+  return { code: 0, stdout: wl.mcpLog() };
+}
+
+async function stop(w: ThvWorld, p: ParsedThv): Promise<ShimResult> {
+  const all = bool(p, 'all');
+  if ((all || p.values.has('group')) && p.positionals.length)
+    return fail(
+      'no arguments should be provided when --all or --group flag is set. Hint: remove the workload names or remove the flag',
+    );
+  if (!all && !p.values.has('group') && p.positionals.length === 0)
+    return fail(
+      "at least one workload name must be provided. Hint: use 'thv list' to see available workloads, or use --all to stop all",
+    );
+  const running = [...workloads(w.ctx).values()].filter((x) => x.status === 'running');
+  const targets =
+    all || p.values.has('group') ? running : p.positionals.map((n) => workloads(w.ctx).get(n));
+  if (targets.length === 0) return { code: 0, stdout: 'No running workloads to stop\n' };
+  // cmd/thv/app/stop.go:98-106: a name that is not running is not an error
+  if (targets.some((x) => !x || x.status !== 'running'))
+    return { code: 0, stdout: 'one or more workloads are not running\n' };
+  // a stopped workload keeps its container, its run config and its client entries
+  for (const x of targets) await x?.stop();
+  return { code: 0 };
+}
+
+async function rm(w: ThvWorld, p: ParsedThv): Promise<ShimResult> {
+  const all = bool(p, 'all');
+  if ((all || p.values.has('group')) && p.positionals.length)
+    return fail(
+      'no arguments should be provided when --all or --group flag is set. Hint: remove the workload names or remove the flag',
+    );
+  if (!all && !p.values.has('group') && p.positionals.length === 0)
+    return fail(
+      "at least one workload name must be provided. Hint: use 'thv list' to see available workloads, or use --all to remove all",
+    );
+  const names = all || p.values.has('group') ? [...workloads(w.ctx).keys()] : p.positionals;
+  for (const n of names) {
+    if (
+      !workloads(w.ctx).has(n) &&
+      !existsSync(path.join(w.paths.state, 'runconfigs', `${n}.json`))
+    )
+      return fail(`failed to delete workloads: workload ${n} not found`);
+  }
+  for (const n of names) {
+    const wl = workloads(w.ctx).get(n);
+    await wl?.stop();
+    workloads(w.ctx).delete(n);
+    deleteRunConfig(w.paths, n);
+    // pkg/runner/runner.go:701-721: a removed workload leaves the registered clients' configs
+    for (const client of readGroup(w.paths, 'default').registered_clients)
+      removeClientServer(w.paths, client, n);
+  }
+  return { code: 0 };
+}
+
+async function start(w: ThvWorld, p: ParsedThv): Promise<ShimResult> {
+  const all = bool(p, 'all');
+  if ((all || p.values.has('group')) && p.positionals.length)
+    return fail(
+      'cannot specify both flags and workload name. Hint: remove the workload name or remove the --all/--group flag',
+    );
+  if (!all && !p.values.has('group') && p.positionals.length === 0)
+    return fail(
+      "must specify either --all flag, --group flag, or workload name. Hint: use 'thv list' to see available workloads",
+    );
+  if (bool(p, 'foreground'))
+    return fail(
+      'thv start --foreground blocks until the server exits; in a page sample it would never return',
+      2,
+    );
+  const names = all || p.values.has('group') ? [...workloads(w.ctx).keys()] : p.positionals;
+  for (const n of names) {
+    const wl = workloads(w.ctx).get(n);
+    if (!wl) return fail(`failed to restart workload ${n}: workload ${n} not found`);
+    if (wl.status === 'running') continue;
+    try {
+      const again = await startProxy(w, wl.request);
+      again.createdAt = wl.createdAt;
+    } catch (err) {
+      return fail(`failed to restart workload ${n}: ${(err as Error).message}`);
+    }
+  }
+  return { code: 0 };
+}
+
+// ── thv client ───────────────────────────────────────────────────────────
+
+function checkClient(client: string): ShimResult | undefined {
+  if (!(THV_CLIENT_TYPES as readonly string[]).includes(client))
+    return fail(`invalid client type: ${client} (valid types: ${THV_CLIENT_TYPES.join(', ')})`);
+  if (!CLIENT_FILES[client])
+    return fail(
+      `the doctest thv shim writes the config files of ${Object.keys(CLIENT_FILES).join(', ')} only; ${client} is a real ToolHive client it does not model`,
+      2,
+    );
+  return undefined;
+}
+
+function clientRegister(w: ThvWorld, p: ParsedThv): ShimResult {
+  const client = p.positionals[0] as string;
+  const bad = checkClient(client);
+  if (bad) return bad;
+  const groups = list_(p, 'group');
+  for (const g of groups)
+    if (g !== 'default')
+      return fail(`failed to register clients with groups: group '${g}' does not exist`);
+  const g = readGroup(w.paths, 'default');
+  if (!g.registered_clients.includes(client)) g.registered_clients.push(client);
+  writeGroup(w.paths, g);
+  // cmd/thv/app/client.go:238 ListWorkloads(running only) → their URLs (127.0.0.1)
+  for (const wl of workloads(w.ctx).values()) {
+    if (wl.status !== 'running') continue;
+    upsertClientServer(
+      w.paths,
+      client,
+      wl.name,
+      mcpServerUrl(LOCALHOST_IPV4, wl.port, wl.transport, wl.name),
+      wl.transport,
+    );
+  }
+  return { code: 0 };
+}
+
+function clientRemove(w: ThvWorld, p: ParsedThv): ShimResult {
+  const client = p.positionals[0] as string;
+  const bad = checkClient(client);
+  if (bad) return bad;
+  const g = readGroup(w.paths, 'default');
+  g.registered_clients = g.registered_clients.filter((c) => c !== client);
+  writeGroup(w.paths, g);
+  for (const wl of workloads(w.ctx).values()) removeClientServer(w.paths, client, wl.name);
+  return { code: 0 };
+}
+
+/** olekukonko/tablewriter with borders, as cmd/thv/app/ui/clients_status.go renders (headers upper-cased). */
+function boxTable(header: string[], rows: string[][]): string {
+  const width = (s: string) =>
+    [...s].reduce((n, ch) => n + (/\p{Extended_Pictographic}/u.test(ch) ? 2 : 1), 0);
+  const all = [header.map((h) => h.toUpperCase()), ...rows];
+  const widths = header.map((_, i) => Math.max(...all.map((r) => width(r[i] as string))));
+  const line = (l: string, m: string, r: string) =>
+    l + widths.map((wd) => '─'.repeat(wd + 2)).join(m) + r;
+  const row = (cells: string[]) =>
+    '│' +
+    cells.map((c, i) => ` ${c}${' '.repeat((widths[i] as number) - width(c))} `).join('│') +
+    '│';
+  return (
+    [
+      line('┌', '┬', '┐'),
+      row(all[0] as string[]),
+      line('├', '┼', '┤'),
+      ...rows.map(row),
+      line('└', '┴', '┘'),
+    ].join('\n') + '\n'
+  );
+}
+
+function clientStatus(w: ThvWorld): ShimResult {
+  const registered = readGroup(w.paths, 'default').registered_clients;
+  const rows = Object.keys(CLIENT_FILES)
+    .sort()
+    .map((c) => {
+      const file = clientFilePath(w.paths, c) as string;
+      const installed = existsSync(path.dirname(file)) && (c !== 'claude-code' || existsSync(file));
+      return [c, installed ? '✅ Yes' : '❌ No', registered.includes(c) ? '✅ Yes' : '❌ No'];
+    });
+  return { code: 0, stdout: boxTable(['Client Type', 'Installed', 'Registered'], rows) };
+}
+
+function clientListRegistered(w: ThvWorld): ShimResult {
+  const registered = [...readGroup(w.paths, 'default').registered_clients].sort();
+  if (registered.length === 0) return { code: 0, stdout: 'No clients are currently registered.\n' };
+  return {
+    code: 0,
+    stdout: boxTable(
+      ['Client Type', 'Groups'],
+      registered.map((c) => [c, 'default']),
+    ),
   };
 }

@@ -17,7 +17,12 @@ export interface Workload {
   transport: string;
   status: 'running' | 'stopped' | 'exited';
   createdAt: Date;
+  /** The proxy's output (stdout and stderr, in order). */
   logs: string[];
+  /** The MCP server's own log: one line per request it received. */
+  mcpLog(): string;
+  /** What started it (thv start runs it again). */
+  request: StartProxyRequest;
   proc: ChildProcess;
   stop(): Promise<void>;
 }
@@ -56,6 +61,8 @@ export interface StartProxyRequest {
   env?: Record<string, string>;
   /** Map localhost:<port> to the proxy now (thv run: yes; the operator: only on port-forward). */
   expose?: boolean;
+  /** Called with each chunk the proxy writes (thv keeps the proxy's log in a file). */
+  onLog?: (chunk: string) => void;
 }
 
 /** Starts MCP server + proxy; resolves when /health answers, rejects with the proxy's output if it exits. */
@@ -104,8 +111,12 @@ export async function startWorkload(ctx: PageContext, req: StartProxyRequest): P
     },
   );
   const logs: string[] = [];
-  proc.stdout?.on('data', (c: Buffer) => logs.push(c.toString()));
-  proc.stderr?.on('data', (c: Buffer) => logs.push(c.toString()));
+  const onData = (c: Buffer) => {
+    logs.push(c.toString());
+    req.onLog?.(c.toString());
+  };
+  proc.stdout?.on('data', onData);
+  proc.stderr?.on('data', onData);
   const exited = new Promise<void>((r) => proc.once('exit', () => r()));
   const w: Workload = {
     name: req.name,
@@ -116,6 +127,8 @@ export async function startWorkload(ctx: PageContext, req: StartProxyRequest): P
     status: 'running',
     createdAt: new Date(),
     logs,
+    mcpLog: () => mcp.seen.map((r) => `${r.at} ${r.method} ${r.path}\n`).join(''),
+    request: req,
     proc,
     stop: async () => {
       if (w.status === 'running') {
