@@ -24,8 +24,21 @@ const Verify = z
   .object({
     /** Anchor of the sample after which the verification runs (see `resolveAnchors`); default: after the last sample. */
     after: z.union([z.string().min(1), z.number().int().positive()]).optional(),
-    /** MCP endpoint the client connects to, as the page writes it (e.g. http://localhost:8080/mcp). */
-    url: z.string(),
+    /**
+     * MCP endpoint the client connects to: as the page writes it
+     * (http://127.0.0.1:8080/mcp), or read, as that client would, from the config
+     * file `thv client register <client>` wrote under the page's HOME
+     * (`{ fromClientConfig: vscode }`; `server`: the entry, when there are several).
+     */
+    url: z.union([
+      z.string(),
+      z
+        .object({
+          fromClientConfig: z.enum(['vscode', 'vscode-insider', 'claude-code', 'cursor']),
+          server: z.string().optional(),
+        })
+        .strict(),
+    ]),
     /** Placeholder (from `bind`) holding the client's access token; or `login` to log in with the SDK's OAuth support. */
     token: z.string().optional(),
     login: z.boolean().optional(),

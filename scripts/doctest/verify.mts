@@ -22,6 +22,7 @@ import type { Plan } from './plan.mts';
 import { pageServices, placeholderValues } from './services.mts';
 import type { HttpCall } from './status.mts';
 import { pageShell } from './handlers/bash.mts';
+import { clientConfigUrl, thvPaths } from './shims/thv-state.mts';
 
 const REDIRECT = 'http://127.0.0.1:8765/callback';
 const MCP_CLIENT_ID = '0oa1234567890abcdef';
@@ -90,7 +91,19 @@ export async function runVerify(ctx: PageContext, v: VerifyPlan): Promise<string
     undiciFetch(url, { ...(init as object), dispatcher: agent })) as unknown as typeof fetch;
   const since = svc.calls.length;
   const receivedBefore = svc.backend.received.length;
-  const url = new URL(v.url);
+  let urlText: string;
+  if (typeof v.url === 'string') urlText = v.url;
+  else {
+    // as the client does: the URL its config file holds (thv client register wrote it)
+    const found = clientConfigUrl(
+      thvPaths(ctx.workspace, {}),
+      v.url.fromClientConfig,
+      v.url.server,
+    );
+    if ('error' in found) return `verify: url.fromClientConfig: ${found.error}`;
+    urlText = found.url;
+  }
+  const url = new URL(urlText);
   let subjectToken: string | undefined;
   const connect = async (auth: { token?: string; provider?: LoopbackLogin }) => {
     const transport = new StreamableHTTPClientTransport(url, {
@@ -128,7 +141,7 @@ export async function runVerify(ctx: PageContext, v: VerifyPlan): Promise<string
       session = await connect({ token: subjectToken });
     }
   } catch (err) {
-    return `verify: the MCP SDK client could not connect to ${v.url}: ${(err as Error).message}`;
+    return `verify: the MCP SDK client could not connect to ${urlText}: ${(err as Error).message}`;
   } finally {
     ctx.cleanups.push(() => agent.close());
   }

@@ -17,6 +17,9 @@
 //   false})` behaves as thv does and returns the ignored flags.
 // - Every other subcommand fails on an unknown flag in thv too (cobra's
 //   default), and so does the parser, in both modes.
+// - `--tools` and `--otel-env-vars` are StringArrays although their help says
+//   "comma-separated": thv reads `--tools a,b` as the one tool name "a,b". The
+//   strict parser refuses the comma (`commaTrap`).
 // - Enum values: thv checks them when it builds the run config
 //   (transport, proxy mode, permission profile, image verification); the
 //   parser checks them up front, with the same accepted values.
@@ -47,6 +50,11 @@ export interface ThvFlag {
   /** Environment variable thv falls back to when the flag is empty. */
   env?: string;
   hidden?: boolean;
+  /**
+   * A StringArray whose help text in thv says "comma-separated": thv takes `a,b`
+   * as ONE value, so the strict parser refuses a comma in it.
+   */
+  commaTrap?: boolean;
   /** Where thv defines it: `cmd/thv/app/<file>.go:<line>@v0.44.0`. */
   source: string;
 }
@@ -211,7 +219,8 @@ const RUN_FLAGS: ThvFlag[] = [
   flag('otel-headers', 'stringArray', [], at('run_flags', 266)),
   flag('otel-insecure', 'bool', false, at('run_flags', 268)),
   flag('otel-enable-prometheus-metrics-path', 'bool', false, at('run_flags', 270)),
-  flag('otel-env-vars', 'stringArray', [], at('run_flags', 272)),
+  // help: "(comma-separated: ENV1,ENV2)", but a StringArray
+  flag('otel-env-vars', 'stringArray', [], at('run_flags', 272), { commaTrap: true }),
   flag('otel-custom-attributes', 'string', '', at('run_flags', 274)),
   flag('otel-use-legacy-attributes', 'bool', true, at('run_flags', 276)),
   flag('isolate-network', 'bool', true, at('run_flags', 279)),
@@ -225,7 +234,7 @@ const RUN_FLAGS: ThvFlag[] = [
   flag('label', 'stringArray', [], at('run_flags', 303), { shorthand: 'l' }),
   flag('foreground', 'bool', false, at('run_flags', 304), { shorthand: 'f' }),
   // a StringArray although its help says "comma-separated": --tools a,b is ONE tool name "a,b"
-  flag('tools', 'stringArray', [], at('run_flags', 306)),
+  flag('tools', 'stringArray', [], at('run_flags', 306), { commaTrap: true }),
   flag('tools-override', 'string', '', at('run_flags', 312)),
   flag('from-config', 'string', '', at('run_flags', 318)),
   flag('env-file', 'string', '', at('run_flags', 321)),
@@ -605,6 +614,16 @@ export function parseThv(argv: readonly string[], opts: { strict?: boolean } = {
       if (i + 1 >= rest.length)
         throw new ThvCliError(`flag needs an argument: ${shown} (thv ${name})`, f.name);
       raw = rest[++i] as string;
+    }
+    if (strict && f.commaTrap && raw.includes(',')) {
+      throw new ThvCliError(
+        `--${f.name} "${raw}" of "thv ${name}": --${f.name} is a StringArray, so thv takes "${raw}" as ONE value ` +
+          `(pflag splits only StringSlice values on commas); repeat the flag: ${raw
+            .split(',')
+            .map((x) => `--${f.name} ${x}`)
+            .join(' ')}`,
+        f.name,
+      );
     }
     const v = convertThvFlag(name, f, raw);
     if (f.enum && typeof v === 'string' && !f.enum.includes(v) && !f.orFile) {

@@ -1,13 +1,18 @@
 // The command-line flags of the reference proxy, as one declarative table.
 //
-// The `--oidc-*`, `--resource-url`, `--token-exchange-*` and `--remote-auth*`
-// flags have ToolHive's exact names, types, defaults and mutual exclusions
-// (toolhive-facts a.2, a.3; stacklok/toolhive:cmd/thv/app/auth_flags.go).
-// The `reference` group holds the flags that only the reference proxy has.
+// The `--oidc-*`, `--jwks-*`, `--thv-ca-bundle`, `--resource-url`,
+// `--token-exchange-*` and `--remote-auth*` flags take their names, types,
+// defaults, mutual exclusions, environment fallbacks and the thv commands that
+// define them from ToolHive's CLI table (scripts/lib/toolhive-cli.mts, written
+// from cmd/thv/app/{common,run_flags,proxy,auth_flags}.go@v0.44.0); only the
+// help text is the reference proxy's own. The `reference` group holds the flags
+// that only the reference proxy has.
 //
 // Parsing follows spf13/pflag, which thv uses: `--name value` or
 // `--name=value`; a bool is `--name` or `--name=true|false`; a string slice
 // takes comma-separated values and may be repeated (the values add up).
+
+import { thvCommandsWithFlag, thvFlag, type ThvFlag } from '../lib/toolhive-cli.mts';
 
 export type FlagType = 'string' | 'stringSlice' | 'bool' | 'int' | 'duration';
 export type FlagGroup = 'proxy' | 'oidc' | 'token-exchange' | 'remote-auth' | 'reference';
@@ -30,8 +35,38 @@ export interface FlagSpec {
   help: string;
 }
 
-const both: ('run' | 'proxy')[] = ['run', 'proxy'];
-const runOnly: ('run' | 'proxy')[] = ['run'];
+/**
+ * A flag named after thv's: name, type, default, exclusions, env and commands
+ * from ToolHive's table (`thv run` and `thv proxy` define them alike where both do).
+ */
+function thv(
+  name: string,
+  group: FlagGroup,
+  help: string,
+  extra: Pick<FlagSpec, 'implemented'> = {},
+): FlagSpec {
+  const commands = thvCommandsWithFlag(name).filter(
+    (c): c is 'run' | 'proxy' => c === 'run' || c === 'proxy',
+  );
+  const def = thvFlag(commands[0] ?? 'run', name) as ThvFlag | undefined;
+  if (!def || commands.length === 0)
+    throw new Error(`--${name} is not a flag of thv run or thv proxy`);
+  if (def.type === 'stringArray' || def.type === 'float64')
+    throw new Error(`--${name}: pflag type ${def.type} is not one the reference proxy parses`);
+  return {
+    name,
+    type: def.type,
+    default: def.default as FlagSpec['default'],
+    group,
+    thvCommands: commands,
+    ...(def.mutuallyExclusiveWith?.length
+      ? { mutuallyExclusiveWith: [...def.mutuallyExclusiveWith] }
+      : {}),
+    ...(def.env ? { env: def.env } : {}),
+    ...extra,
+    help,
+  };
+}
 
 export const FLAGS: readonly FlagSpec[] = [
   // ── what to proxy (thv proxy's own flags) ──────────────────────────────
@@ -60,173 +95,93 @@ export const FLAGS: readonly FlagSpec[] = [
     help: 'Port to listen on (0 picks a free port; the URL is logged)',
   },
   // ── incoming-token validation (a.2) ────────────────────────────────────
-  {
-    name: 'oidc-issuer',
-    type: 'string',
-    default: '',
-    group: 'oidc',
-    thvCommands: both,
-    help: 'OIDC issuer URL; the iss claim must equal it; base of OIDC discovery',
-  },
-  {
-    name: 'oidc-audience',
-    type: 'string',
-    default: '',
-    group: 'oidc',
-    thvCommands: both,
-    help: 'Audience the token must contain (empty: no audience check)',
-  },
-  {
-    name: 'oidc-jwks-url',
-    type: 'string',
-    default: '',
-    group: 'oidc',
-    thvCommands: both,
-    help: 'JWKS URL (empty: discovered from the issuer)',
-  },
-  {
-    name: 'oidc-introspection-url',
-    type: 'string',
-    default: '',
-    group: 'oidc',
-    thvCommands: both,
-    help: 'RFC 7662 introspection endpoint, used for tokens that are not JWTs',
-  },
-  {
-    name: 'oidc-client-id',
-    type: 'string',
-    default: '',
-    group: 'oidc',
-    thvCommands: both,
-    help: 'Client ID for introspection',
-  },
-  {
-    name: 'oidc-client-secret',
-    type: 'string',
-    default: '',
-    group: 'oidc',
-    thvCommands: both,
-    env: 'TOOLHIVE_OIDC_CLIENT_SECRET',
-    help: 'Client secret for introspection (else $TOOLHIVE_OIDC_CLIENT_SECRET)',
-  },
-  {
-    name: 'oidc-scopes',
-    type: 'stringSlice',
-    default: [],
-    group: 'oidc',
-    thvCommands: both,
-    help: 'Scopes advertised in RFC 9728 metadata and WWW-Authenticate (default: openid)',
-  },
-  {
-    name: 'oidc-insecure-allow-http',
-    type: 'bool',
-    default: false,
-    group: 'oidc',
-    thvCommands: runOnly,
-    help: 'Allow plain-HTTP issuer/JWKS URLs on non-loopback hosts (otherwise a warning)',
-  },
-  {
-    name: 'jwks-auth-token-file',
-    type: 'string',
-    default: '',
-    group: 'oidc',
-    thvCommands: runOnly,
-    help: 'File holding a bearer token sent on JWKS and discovery fetches',
-  },
-  {
-    name: 'jwks-allow-private-ip',
-    type: 'bool',
-    default: false,
-    group: 'oidc',
-    thvCommands: runOnly,
-    help: 'Accepted for parity; the reference proxy does not block private IPs',
-  },
-  {
-    name: 'thv-ca-bundle',
-    type: 'string',
-    default: '',
-    group: 'oidc',
-    thvCommands: runOnly,
-    help: 'Extra CA bundle (PEM) trusted for JWKS, discovery and introspection',
-  },
-  {
-    name: 'resource-url',
-    type: 'string',
-    default: '',
-    group: 'oidc',
-    thvCommands: both,
-    help: 'Resource URL for RFC 9728 metadata (empty: no resource_metadata, metadata 404)',
-  },
+  thv(
+    'oidc-issuer',
+    'oidc',
+    'OIDC issuer URL; the iss claim must equal it; base of OIDC discovery',
+  ),
+  thv('oidc-audience', 'oidc', 'Audience the token must contain (empty: no audience check)'),
+  thv('oidc-jwks-url', 'oidc', 'JWKS URL (empty: discovered from the issuer)'),
+  thv(
+    'oidc-introspection-url',
+    'oidc',
+    'RFC 7662 introspection endpoint, used for tokens that are not JWTs',
+  ),
+  thv('oidc-client-id', 'oidc', 'Client ID for introspection'),
+  thv(
+    'oidc-client-secret',
+    'oidc',
+    'Client secret for introspection (else $TOOLHIVE_OIDC_CLIENT_SECRET)',
+  ),
+  thv(
+    'oidc-scopes',
+    'oidc',
+    'Scopes advertised in RFC 9728 metadata and WWW-Authenticate (default: openid)',
+  ),
+  thv(
+    'oidc-insecure-allow-http',
+    'oidc',
+    'Allow plain-HTTP issuer/JWKS URLs on non-loopback hosts (otherwise a warning)',
+  ),
+  thv(
+    'jwks-auth-token-file',
+    'oidc',
+    'File holding a bearer token sent on JWKS and discovery fetches',
+  ),
+  thv(
+    'jwks-allow-private-ip',
+    'oidc',
+    'Accepted for parity; the reference proxy does not block private IPs',
+  ),
+  thv(
+    'thv-ca-bundle',
+    'oidc',
+    'Extra CA bundle (PEM) trusted for JWKS, discovery and introspection',
+  ),
+  thv(
+    'resource-url',
+    'oidc',
+    'Resource URL for RFC 9728 metadata (empty: no resource_metadata, metadata 404)',
+  ),
   // ── outgoing remote auth (a.8): thv has them; the reference proxy does not ──
   ...remoteAuthFlags(),
   // ── token exchange (a.3) ───────────────────────────────────────────────
-  {
-    name: 'token-exchange-url',
-    type: 'string',
-    default: '',
-    group: 'token-exchange',
-    thvCommands: both,
-    help: 'Token endpoint; setting it turns token exchange on',
-  },
-  {
-    name: 'token-exchange-client-id',
-    type: 'string',
-    default: '',
-    group: 'token-exchange',
-    thvCommands: both,
-    help: 'Client ID (sent as HTTP Basic, only together with a secret)',
-  },
-  {
-    name: 'token-exchange-client-secret',
-    type: 'string',
-    default: '',
-    group: 'token-exchange',
-    thvCommands: both,
-    mutuallyExclusiveWith: ['token-exchange-client-secret-file'],
-    env: 'TOOLHIVE_TOKEN_EXCHANGE_CLIENT_SECRET',
-    help: 'Client secret (else the file, else $TOOLHIVE_TOKEN_EXCHANGE_CLIENT_SECRET)',
-  },
-  {
-    name: 'token-exchange-client-secret-file',
-    type: 'string',
-    default: '',
-    group: 'token-exchange',
-    thvCommands: both,
-    mutuallyExclusiveWith: ['token-exchange-client-secret'],
-    help: 'File holding the client secret (trimmed; empty or unreadable is an error)',
-  },
-  {
-    name: 'token-exchange-audience',
-    type: 'string',
-    default: '',
-    group: 'token-exchange',
-    thvCommands: both,
-    help: 'Target audience, sent as `audience` when non-empty',
-  },
-  {
-    name: 'token-exchange-scopes',
-    type: 'stringSlice',
-    default: [],
-    group: 'token-exchange',
-    thvCommands: both,
-    help: 'Scopes to request, sent as one space-joined `scope`',
-  },
-  {
-    name: 'token-exchange-subject-token-type',
-    type: 'string',
-    default: '',
-    group: 'token-exchange',
-    thvCommands: both,
-    help: 'access_token (default), id_token, jwt, or their urn:ietf:params:oauth:token-type: URNs',
-  },
-  {
-    name: 'token-exchange-header-name',
-    type: 'string',
-    default: '',
-    group: 'token-exchange',
-    thvCommands: both,
-    help: 'Put `Bearer <token>` in this header instead of replacing Authorization',
-  },
+  thv('token-exchange-url', 'token-exchange', 'Token endpoint; setting it turns token exchange on'),
+  thv(
+    'token-exchange-client-id',
+    'token-exchange',
+    'Client ID (sent as HTTP Basic, only together with a secret)',
+  ),
+  thv(
+    'token-exchange-client-secret',
+    'token-exchange',
+    'Client secret (else the file, else $TOOLHIVE_TOKEN_EXCHANGE_CLIENT_SECRET)',
+  ),
+  thv(
+    'token-exchange-client-secret-file',
+    'token-exchange',
+    'File holding the client secret (trimmed; empty or unreadable is an error)',
+  ),
+  thv(
+    'token-exchange-audience',
+    'token-exchange',
+    'Target audience, sent as `audience` when non-empty',
+  ),
+  thv(
+    'token-exchange-scopes',
+    'token-exchange',
+    'Scopes to request, sent as one space-joined `scope`',
+  ),
+  thv(
+    'token-exchange-subject-token-type',
+    'token-exchange',
+    'access_token (default), id_token, jwt, or their urn:ietf:params:oauth:token-type: URNs',
+  ),
+  thv(
+    'token-exchange-header-name',
+    'token-exchange',
+    'Put `Bearer <token>` in this header instead of replacing Authorization',
+  ),
   // ── the reference proxy's own flags ────────────────────────────────────
   {
     name: 'compat',
@@ -320,55 +275,32 @@ export const FLAGS: readonly FlagSpec[] = [
 ];
 
 function remoteAuthFlags(): FlagSpec[] {
-  const f = (
-    name: string,
-    type: FlagType,
-    def: FlagSpec['default'],
-    help: string,
-    mutuallyExclusiveWith: string[] = [],
-  ): FlagSpec => ({
-    name,
-    type,
-    default: def,
-    group: 'remote-auth',
-    thvCommands: both,
-    mutuallyExclusiveWith,
-    implemented: false,
-    help,
-  });
+  const f = (name: string, help: string) => thv(name, 'remote-auth', help, { implemented: false });
   return [
-    f('remote-auth', 'bool', false, 'Authenticate to a remote MCP server (OAuth)'),
-    f('remote-auth-issuer', 'string', '', 'Remote OAuth issuer', [
-      'remote-auth-authorize-url',
-      'remote-auth-token-url',
-    ]),
-    f('remote-auth-client-id', 'string', '', 'Remote OAuth client ID'),
-    f('remote-auth-client-secret', 'string', '', 'Remote OAuth client secret', [
-      'remote-auth-client-secret-file',
-    ]),
-    f('remote-auth-client-secret-file', 'string', '', 'File with the remote client secret', [
-      'remote-auth-client-secret',
-    ]),
-    f('remote-auth-scopes', 'stringSlice', [], 'Remote OAuth scopes'),
-    f('remote-auth-scope-param-name', 'string', '', 'Name of the scope parameter'),
-    f('remote-auth-skip-browser', 'bool', false, 'Do not open a browser'),
-    f('remote-auth-timeout', 'duration', '30s', 'Remote OAuth flow timeout'),
-    f('remote-auth-callback-port', 'int', 8666, 'Remote OAuth callback port'),
-    f('remote-auth-authorize-url', 'string', '', 'Remote OAuth authorize URL', [
-      'remote-auth-issuer',
-    ]),
-    f('remote-auth-token-url', 'string', '', 'Remote OAuth token URL', ['remote-auth-issuer']),
-    f('remote-auth-resource', 'string', '', 'RFC 8707 resource for the remote flow'),
-    f('remote-auth-bearer-token', 'string', '', 'Static bearer token for the remote', [
-      'remote-auth-bearer-token-file',
-    ]),
-    f('remote-auth-bearer-token-file', 'string', '', 'File with the static bearer token', [
-      'remote-auth-bearer-token',
-    ]),
+    f('remote-auth', 'Authenticate to a remote MCP server (OAuth)'),
+    f('remote-auth-issuer', 'Remote OAuth issuer'),
+    f('remote-auth-client-id', 'Remote OAuth client ID'),
+    f('remote-auth-client-secret', 'Remote OAuth client secret'),
+    f('remote-auth-client-secret-file', 'File with the remote client secret'),
+    f('remote-auth-scopes', 'Remote OAuth scopes'),
+    f('remote-auth-scope-param-name', 'Name of the scope parameter'),
+    f('remote-auth-skip-browser', 'Do not open a browser'),
+    f('remote-auth-timeout', 'Remote OAuth flow timeout'),
+    f('remote-auth-callback-port', 'Remote OAuth callback port'),
+    f('remote-auth-authorize-url', 'Remote OAuth authorize URL'),
+    f('remote-auth-token-url', 'Remote OAuth token URL'),
+    f('remote-auth-resource', 'RFC 8707 resource for the remote flow'),
+    f('remote-auth-bearer-token', 'Static bearer token for the remote'),
+    f('remote-auth-bearer-token-file', 'File with the static bearer token'),
   ];
 }
 
 export const FLAGS_BY_NAME: ReadonlyMap<string, FlagSpec> = new Map(FLAGS.map((f) => [f.name, f]));
+
+/** The thv auth flags the reference proxy implements (incoming validation and token exchange). */
+export const THV_AUTH_FLAGS: ReadonlySet<string> = new Set(
+  FLAGS.filter((f) => f.group === 'oidc' || f.group === 'token-exchange').map((f) => f.name),
+);
 
 export class FlagError extends Error {
   constructor(

@@ -11,7 +11,7 @@ import {
   type ManifestDoc,
   type ManifestProblem,
 } from '../lib/k8s-validate.mts';
-import { FlagError, flagValue, type ParsedArgs } from './flags.mts';
+import { FlagError, flagValue, THV_AUTH_FLAGS, type ParsedArgs } from './flags.mts';
 import {
   ENV_OIDC_CLIENT_SECRET,
   ENV_TOKEN_EXCHANGE_CLIENT_SECRET,
@@ -24,8 +24,8 @@ import {
 
 type Obj = Record<string, unknown>;
 
-/** Flags the manifests decide; giving them as well is a contradiction. */
-const FROM_MANIFESTS = /^(oidc-|token-exchange-|resource-url$|jwks-|thv-ca-bundle$)/;
+/** Flags the manifests decide (the thv auth flags); giving them as well is a contradiction. */
+const FROM_MANIFESTS = THV_AUTH_FLAGS;
 
 export interface ManifestPlan {
   options: ProxyOptions;
@@ -77,7 +77,7 @@ function secretValue(
 
 export function planFromManifests(files: string[], args: ParsedArgs): ManifestPlan {
   for (const name of args.values.keys()) {
-    if (FROM_MANIFESTS.test(name)) {
+    if (FROM_MANIFESTS.has(name)) {
       throw new FlagError(
         `--${name} cannot be combined with --manifests: the manifests set it`,
         name,

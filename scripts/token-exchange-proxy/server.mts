@@ -12,7 +12,7 @@ import {
   sendUnauthorized,
   type ChallengeSettings,
 } from './auth-responses.mts';
-import { CredentialError, DependencyError } from './errors.mts';
+import { CredentialError, DependencyError, toolhiveExchangeErrorText } from './errors.mts';
 import { ExchangeCache } from './exchange-cache.mts';
 import { createUpstream, forward, stripHopByHop } from './forward.mts';
 import { createIdpDispatcher } from './idp-http.mts';
@@ -256,10 +256,9 @@ export async function startProxy(
         }
       } catch (e) {
         if (compat) {
-          logger.warn(
-            { sub: identity?.sub, reason: (e as Error).message },
-            'token exchange failed',
-          );
+          // ToolHive's line: slog.Warn("Token exchange failed", "error", err), the IdP's
+          // error and error_description in it (pkg/oauthproto/tokenexchange/middleware.go:346@v0.44.0)
+          logger.warn({ error: toolhiveExchangeErrorText(e) }, 'Token exchange failed');
           sendToolhiveExchangeFailed(res);
           return 401;
         }

@@ -85,26 +85,48 @@ export async function exchangeToken(
   const ok = res.status >= 200 && res.status < 300;
   const error = typeof body?.error === 'string' ? body.error : undefined;
   if (!ok || error) {
+    // RFC 6749 §5.2: keep the IdP's own error fields (operators read them in the log)
+    const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+    const oauth = error
+      ? {
+          error,
+          status: res.status,
+          ...(str(body?.error_description)
+            ? { error_description: str(body?.error_description) }
+            : {}),
+          ...(str(body?.error_uri) ? { error_uri: str(body?.error_uri) } : {}),
+        }
+      : { status: res.status };
+    const withOauth = <E extends CredentialError | DependencyError>(e: E): E => {
+      e.oauth = oauth;
+      return e;
+    };
     // RFC 8693 §2.2.2 / RFC 6749 §5.2: invalid_grant means the subject token
     // was refused; the client must get a new one.
     if (error === 'invalid_grant' || error === 'invalid_token') {
-      throw new CredentialError(
-        'invalid_token',
-        'the identity provider refused to exchange this token',
+      throw withOauth(
+        new CredentialError(
+          'invalid_token',
+          'the identity provider refused to exchange this token',
+        ),
       );
     }
     if (res.status === 429 || res.status === 503) {
-      throw new DependencyError(
-        503,
-        `the token endpoint is unavailable (HTTP ${res.status})`,
-        retryAfter(res.headers),
+      throw withOauth(
+        new DependencyError(
+          503,
+          `the token endpoint is unavailable (HTTP ${res.status})`,
+          retryAfter(res.headers),
+        ),
       );
     }
     // invalid_client, unauthorized_client, invalid_scope, invalid_target, 5xx:
     // the proxy's configuration or the IdP is at fault, not the client's token.
-    throw new DependencyError(
-      502,
-      `the token endpoint answered HTTP ${res.status}${error ? ` ${error}` : ''}`,
+    throw withOauth(
+      new DependencyError(
+        502,
+        `the token endpoint answered HTTP ${res.status}${error ? ` ${error}` : ''}`,
+      ),
     );
   }
   if (!body)

@@ -16,6 +16,7 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { PageContext } from '../context.mts';
+import { THV_AUTH_FLAGS } from '../../token-exchange-proxy/flags.mts';
 import type { ShimRequest, ShimResult } from './server.mts';
 import {
   freePort,
@@ -49,9 +50,6 @@ import {
 
 /** cobra prints a RunE error as `Error: <message>` and exits 1. */
 const fail = (msg: string, code = 1): ShimResult => ({ code, stderr: `Error: ${msg}\n` });
-
-/** Flags the reference proxy implements (passed on as given). */
-const PROXY_FLAG = /^(oidc-|token-exchange-|resource-url$|jwks-|thv-ca-bundle$)/;
 
 /** pkg/transport/http.go:34 LocalhostIPv4 — the host ListWorkloads puts in URLs. */
 const LOCALHOST_IPV4 = '127.0.0.1';
@@ -246,7 +244,7 @@ async function run(w: ThvWorld, p: ParsedThv): Promise<ShimResult> {
   // the proxy gets the auth flags as given (secret file made absolute: the proxy's cwd differs)
   const proxyArgs: string[] = [];
   for (const [flagName, v] of p.values) {
-    if (!PROXY_FLAG.test(flagName)) continue;
+    if (!THV_AUTH_FLAGS.has(flagName)) continue; // what the reference proxy implements
     if (flagName === 'token-exchange-client-secret-file' && secret?.file) {
       proxyArgs.push(`--${flagName}=${secret.file}`);
     } else if (Array.isArray(v)) proxyArgs.push(`--${flagName}=${v.join(',')}`);
