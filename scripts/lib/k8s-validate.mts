@@ -226,12 +226,18 @@ export function parseManifestText(
     const line = yd.contents?.range ? lineCounter.linePos(yd.contents.range[0]).line : 1;
     if (yd.errors.length) {
       for (const e of yd.errors) {
+        // the error's own position (the second of two equal keys, the bad token), not the document's
+        const at = e.pos?.[0] !== undefined ? lineCounter.linePos(e.pos[0]).line : line;
+        const key =
+          e.code === 'DUPLICATE_KEY' ? /^[^\s:]+/.exec(text.slice(e.pos[0]))?.[0] : undefined;
         problems.push({
           file,
           index,
-          line: e.linePos?.[0]?.line ?? line,
+          line: at,
           path: '',
-          message: `YAML: ${e.message.split('\n')[0]}`,
+          message: key
+            ? `YAML: duplicate key "${key}": kubectl apply fails with the API server's strict decoding error (key "${key}" already set in map); keep one`
+            : `YAML: ${e.message.split('\n')[0]}`,
         });
       }
       return;

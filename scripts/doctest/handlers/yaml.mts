@@ -5,7 +5,8 @@
 // `kubectl apply -f <title>` works as the page says.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseManifestText, validateManifest } from '../../lib/k8s-validate.mts';
+import { validateDocument } from '../../lib/k8s-core-validate.mts';
+import { parseManifestText } from '../../lib/k8s-validate.mts';
 import type { Handler } from '../context.mts';
 import { bindPlaceholders, missingMessage } from '../placeholders.mts';
 import { placeholderValues } from '../services.mts';
@@ -29,7 +30,7 @@ export const yamlHandler: Handler = async (sample, ctx) => {
   }
   for (const doc of docs) {
     if (!doc.apiVersion && !doc.kind) continue; // not a Kubernetes object: parsing is the check
-    const issues = validateManifest(doc);
+    const issues = await validateDocument(doc);
     // an unknown (e.g. misspelt) field is the cause; a missing required field its consequence
     const p = issues.find((i) => /unknown field/.test(i.message)) ?? issues[0];
     if (p) {

@@ -1,0 +1,36 @@
+// Mutations the kubectl shim and the Kubernetes validators catch: flag
+// values as kubectl parses them, the real schemas of the core kinds (also in
+// a sample skipped for needing a cluster), references between the page's
+// resources, duplicate keys.
+import { K8S, m, type Mutation } from './types.mts';
+
+export const KUBECTL_MUTATIONS: Mutation[] = [
+  m({
+    kind: 'kubectl: --timeout without a unit',
+    file: K8S,
+    find: 'mcpoidcconfig/mcp-idp --timeout=60s',
+    replace: 'mcpoidcconfig/mcp-idp --timeout=60',
+    expectAt: '```bash\nkubectl wait',
+  }),
+  m({
+    kind: 'kubectl: an output format no printer has',
+    file: K8S,
+    find: 'kubectl get mcpexternalauthconfig,mcpoidcconfig,mcpserver\n',
+    replace: 'kubectl get mcpexternalauthconfig,mcpoidcconfig,mcpserver -o yml\n',
+    expectAt: '```bash\nkubectl get',
+  }),
+  m({
+    kind: 'kubectl: label selector syntax error',
+    file: K8S,
+    find: '-l app.kubernetes.io/name=mcpserver,app.kubernetes.io/instance=<SERVER_NAME>',
+    replace: '-l app.kubernetes.io/name=mcpserver,,app.kubernetes.io/instance=<SERVER_NAME>',
+    expectAt: '```bash\nkubectl logs',
+  }),
+  m({
+    kind: 'YAML: duplicate key',
+    file: K8S,
+    find: '  name: token-exchange-client\ntype: Opaque\n',
+    replace: '  name: token-exchange-client\ntype: Opaque\ntype: kubernetes.io/basic-auth\n',
+    expectAt: 'type: kubernetes.io/basic-auth',
+  }),
+];

@@ -1,0 +1,23 @@
+// What a mutation is: one textual change to a page or partial, and where the
+// doctest must then report the first failure. Each owner keeps their
+// mutations in their own file here; index.mts lists the files.
+export const CLI = 'docs/toolhive/guides-cli/token-exchange.mdx';
+export const K8S = 'docs/toolhive/guides-k8s/token-exchange-k8s.mdx';
+export const CONCEPT = 'docs/toolhive/concepts/backend-auth.mdx';
+export const PARTIAL = 'docs/toolhive/_partials/_configure-token-exchange-idp.mdx';
+
+export interface Mutation {
+  kind: string;
+  /** File to mutate (a page or a partial). */
+  file: string;
+  find: string;
+  replace: string;
+  /** Page to run (default: `file`). */
+  page?: string;
+  /** The failure must be reported in this file (default: `file`)… */
+  expectFile?: string;
+  /** …at the line where this text starts in the mutated file (default: where `replace` starts). */
+  expectAt?: string;
+}
+
+export const m = (x: Mutation) => x;
