@@ -15,7 +15,7 @@ import {
   type SampleResult,
 } from './status.mts';
 import type { Handler, PageContext } from './context.mts';
-import { handlerFor } from './handlers/index.mts';
+import { handlerFor, skippedCheckFor } from './handlers/index.mts';
 import { prewarmMermaid, stopMermaid } from './validators/mermaid.mts';
 import { stopRunServices } from './services.mts';
 import { scheduleVerify } from './verify.mts';
@@ -241,7 +241,12 @@ async function runSample(
   ctx: PageContext,
 ): Promise<Outcome | Deferred | undefined> {
   const skip = skipFromMeta(sample);
-  if (skip) return skip;
+  if (skip) {
+    // a skipped sample is still checked for what can be checked without running it
+    const check = skip.status === 'skipped' ? skippedCheckFor(sample) : undefined;
+    if (!check || skip.status !== 'skipped') return skip;
+    return (await check(sample, ctx)) ?? { ...skip, kind: 'validated' };
+  }
   const handler: Handler | undefined = handlerFor(sample);
   if (!handler) return undefined;
   return await handler(sample, ctx);

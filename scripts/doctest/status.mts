@@ -37,7 +37,8 @@ export interface Artefacts {
 
 export type Outcome =
   | { status: 'passed'; kind: 'run' | 'validated'; artefacts?: Artefacts; note?: string }
-  | { status: 'skipped'; reason: SkipReason; why: string }
+  /** `kind: 'validated'`: not run, but checked for what can be checked without running it (schema, references). */
+  | { status: 'skipped'; reason: SkipReason; why: string; kind?: 'validated' }
   | {
       status: 'failed';
       message: string;
@@ -102,7 +103,13 @@ export function toResult(
         ...(o.artefacts ? { artefacts: o.artefacts } : {}),
       };
     case 'skipped':
-      return { ...base, status: 'skipped', reason: o.reason, detail: o.why };
+      return {
+        ...base,
+        status: 'skipped',
+        reason: o.reason,
+        detail: o.why,
+        ...(o.kind ? { kind: o.kind } : {}),
+      };
     case 'failed':
       return {
         ...base,

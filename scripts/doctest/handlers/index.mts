@@ -2,7 +2,7 @@
 import type { Sample } from '../extract.mts';
 import type { Handler } from '../context.mts';
 import { outputHandler } from './output.mts';
-import { yamlHandler } from './yaml.mts';
+import { checkSkippedYaml, yamlHandler } from './yaml.mts';
 import { jsonHandler } from './json.mts';
 import { mermaidHandler } from './mermaid.mts';
 import { bashHandler } from './bash.mts';
@@ -20,4 +20,9 @@ const byLang: Record<string, Handler> = {
 export function handlerFor(sample: Sample): Handler | undefined {
   if (sample.meta['doctest-output'] !== undefined) return outputHandler;
   return byLang[sample.lang];
+}
+
+/** What checks a skipped sample without running it (YAML: schema and references); none for the rest. */
+export function skippedCheckFor(sample: Sample): Handler | undefined {
+  return sample.lang === 'yaml' || sample.lang === 'yml' ? checkSkippedYaml : undefined;
 }

@@ -33,4 +33,42 @@ export const KUBECTL_MUTATIONS: Mutation[] = [
     replace: '  name: token-exchange-client\ntype: Opaque\ntype: kubernetes.io/basic-auth\n',
     expectAt: 'type: kubernetes.io/basic-auth',
   }),
+  // samples skipped for needing a real cluster are still validated (schema, references)
+  m({
+    kind: 'kubectl: invalid Ingress pathType (skipped sample)',
+    file: K8S,
+    find: '            pathType: Prefix\n            backend:',
+    replace: '            pathType: prefix\n            backend:',
+  }),
+  m({
+    kind: 'kubectl: unknown HTTPRoute field (skipped sample)',
+    file: K8S,
+    find: '      timeouts:\n        request: 0s',
+    replace: '      timeout:\n        request: 0s',
+  }),
+  m({
+    kind: 'kubectl: Ingress backend names a Service nothing creates',
+    file: K8S,
+    find: '                name: mcp-<SERVER_NAME>-proxy\n',
+    replace: '                name: <SERVER_NAME>-proxy\n',
+  }),
+  m({
+    kind: 'kubectl: Ingress backend port the Service lacks',
+    file: K8S,
+    find: '                  number: 8080\n          - path: /.well-known',
+    replace: '                  number: 8443\n          - path: /.well-known',
+  }),
+  m({
+    kind: 'kubectl: HTTPRoute backend port the Service lacks',
+    file: K8S,
+    find: '          port: 8080\n```',
+    replace: '          port: 80\n```',
+  }),
+  m({
+    kind: 'kubectl: port-forward to a Service nothing creates',
+    file: K8S,
+    find: 'kubectl port-forward service/mcp-<SERVER_NAME>-proxy',
+    replace: 'kubectl port-forward service/<SERVER_NAME>',
+    expectAt: '```bash doctest-background\nkubectl port-forward',
+  }),
 ];
