@@ -14,6 +14,18 @@ export interface ChallengeSettings {
 
 const quote = (v: string): string => `"${v.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 
+/**
+ * RFC 6750 §3: error_description is `1*( %x20-21 / %x23-5B / %x5D-7E )` —
+ * printable ASCII without `"` and `\`. A description may quote text from a
+ * token (a kid, an alg, a claim); anything else is replaced, so hostile text
+ * can neither break the header nor make Node refuse to write it. At most 200
+ * characters.
+ */
+export function bearerErrorDescription(text: string): string {
+  const clean = text.replace(/"/g, "'").replace(/[^\x20\x21\x23-\x5b\x5d-\x7e]/g, '?');
+  return clean.length > 200 ? `${clean.slice(0, 197)}...` : clean;
+}
+
 /** RFC 9728 §5.1 / b.5: scheme+host, the well-known path, then the resource's path. */
 export function resourceMetadataUrl(resourceUrl: string): string {
   const u = new URL(resourceUrl);
@@ -22,7 +34,11 @@ export function resourceMetadataUrl(resourceUrl: string): string {
 }
 
 /** RFC 6750 §3, parameters in ToolHive's order (b.5). */
-export function wwwAuthenticate(s: ChallengeSettings, err?: CredentialError): string {
+export function wwwAuthenticate(
+  s: ChallengeSettings,
+  err?: CredentialError,
+  description = err ? bearerErrorDescription(err.description) : '',
+): string {
   const params: string[] = [];
   if (s.issuer) params.push(`realm=${quote(s.issuer)}`);
   if (s.resourceUrl) params.push(`resource_metadata=${quote(resourceMetadataUrl(s.resourceUrl))}`);
@@ -30,7 +46,7 @@ export function wwwAuthenticate(s: ChallengeSettings, err?: CredentialError): st
   // RFC 6750 §3.1: "If the request lacks any authentication information …, the
   // resource server SHOULD NOT include an error code". ToolHive always does.
   if (err && (err.credentialSent || s.compat)) {
-    params.push(`error=${quote(err.code)}`, `error_description=${quote(err.description)}`);
+    params.push(`error=${quote(err.code)}`, `error_description="${description}"`);
   }
   return params.length ? `Bearer ${params.join(', ')}` : 'Bearer';
 }
@@ -40,15 +56,19 @@ export function sendUnauthorized(
   s: ChallengeSettings,
   err: CredentialError,
 ): void {
-  const description =
+  const description = bearerErrorDescription(
     s.compat && err.code === 'invalid_token' && err.description !== 'Invalid authentication claims'
       ? `Invalid token: ${err.description}`
-      : err.description;
+      : err.description,
+  );
   sendJson(
     res,
     401,
     { error: err.code, error_description: description },
-    { 'www-authenticate': wwwAuthenticate(s, err), 'cache-control': 'no-store' },
+    {
+      'www-authenticate': wwwAuthenticate(s, err, description),
+      'cache-control': 'no-store',
+    },
   );
 }
 
@@ -58,7 +78,10 @@ export function sendDependencyFailure(res: ServerResponse, err: DependencyError)
   sendJson(
     res,
     err.status,
-    { error: 'temporarily_unavailable', error_description: err.description },
+    {
+      error: 'temporarily_unavailable',
+      error_description: bearerErrorDescription(err.description),
+    },
     headers,
   );
 }
@@ -97,7 +120,8 @@ export function sendResourceMetadata(
   }
   const body = JSON.stringify({
     resource: s.resourceUrl,
-    authorization_servers: [s.issuer ?? ''],
+    // Never [""]: start-up refuses --resource-url without --oidc-issuer (startup-checks.mts).
+    authorization_servers: [s.issuer],
     bearer_methods_supported: ['header'],
     scopes_supported: s.scopes && s.scopes.length ? s.scopes : ['openid'],
   });

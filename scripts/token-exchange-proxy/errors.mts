@@ -49,12 +49,29 @@ export function toolhiveExchangeErrorText(e: unknown): string {
 export class DependencyError extends Error {
   constructor(
     readonly status: 502 | 503 | 504,
+    /** What the client is told: no internal URL (those go in `detail`). */
     readonly description: string,
     readonly retryAfterSeconds?: number,
+    /** For the log only: which IdP URL (userinfo and query removed, see redactUrl). */
+    readonly detail?: string,
   ) {
     super(description);
     this.name = 'DependencyError';
   }
   /** The IdP's own error (or just its status), when this failure is the IdP's answer. */
   oauth?: OAuthErrorBody | { status: number };
+}
+
+/**
+ * An IdP URL as the logs show it: scheme, host and path. Userinfo (a password
+ * in a URL, RFC 3986 §3.2.1 deprecates it) and the query are left out.
+ */
+export function redactUrl(url: string | undefined): string | undefined {
+  if (!url) return url;
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname}`;
+  } catch {
+    return '[unparseable URL]';
+  }
 }

@@ -121,7 +121,7 @@ export const FLAGS: readonly FlagSpec[] = [
   thv(
     'oidc-insecure-allow-http',
     'oidc',
-    'Allow plain-HTTP issuer/JWKS URLs on non-loopback hosts (otherwise a warning)',
+    'Allow plain-HTTP issuer, JWKS, introspection and token URLs on non-loopback hosts (otherwise refused)',
   ),
   thv(
     'jwks-auth-token-file',
@@ -247,6 +247,14 @@ export const FLAGS: readonly FlagSpec[] = [
     group: 'reference',
     thvCommands: [],
     help: 'Least time between two JWKS refetches caused by an unknown kid',
+  },
+  {
+    name: 'introspection-cache-ttl',
+    type: 'duration',
+    default: '10s',
+    group: 'reference',
+    thvCommands: [],
+    help: 'Longest time an introspection answer is reused, so a revoked token stops working (RFC 7662 §4)',
   },
   {
     name: 'max-token-size',

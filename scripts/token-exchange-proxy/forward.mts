@@ -20,6 +20,7 @@ const HOP_BY_HOP = new Set([
 
 export function stripHopByHop(
   headers: IncomingHttpHeaders | Record<string, string | string[] | undefined>,
+  dropped?: ReadonlySet<string>,
 ): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   const listed = headers.connection;
@@ -32,9 +33,73 @@ export function stripHopByHop(
   for (const name in headers) {
     const value = headers[name];
     if (value === undefined || HOP_BY_HOP.has(name) || extra.has(name)) continue;
+    if (dropped && (dropped.has(name) || name.startsWith('x-forwarded-'))) continue;
     out[name] = value;
   }
   return out;
+}
+
+/**
+ * Client headers that never reach the upstream, besides the hop-by-hop ones:
+ * - the client's credentials (RFC 8693 §1; MCP forbids token passthrough):
+ *   `Authorization` and a client-sent header named like the custom token
+ *   header are removed; the proxy sets the exchanged token itself. ToolHive
+ *   passes both on unless it replaces them; `--compat toolhive` does too.
+ * - `Expect`: the proxy answers it (undici cannot forward it).
+ * - what a client claims about the path a request took (RFC 7239 §8.1):
+ *   `Forwarded`, `X-Forwarded-*` (by prefix, in upstreamRequestHeaders) and
+ *   `X-Real-IP`. The proxy sets X-Forwarded-For/-Host/-Proto itself, as Go's
+ *   ReverseProxy.SetXForwarded does for ToolHive
+ *   (pkg/transport/proxy/transparent/transparent_proxy.go@v0.44.0), which
+ *   passes X-Real-IP on (so does `--compat toolhive`).
+ */
+export function requestHeadersToDrop(s: { compat: boolean; customHeader?: string }): Set<string> {
+  const drop = new Set(['expect', 'forwarded']);
+  if (!s.compat) {
+    drop.add('authorization');
+    drop.add('x-real-ip');
+    if (s.customHeader) drop.add(s.customHeader);
+  }
+  return drop;
+}
+
+/** The headers sent upstream: the client's, less hop-by-hop and `dropped` ones, plus X-Forwarded-*. */
+export function upstreamRequestHeaders(
+  req: IncomingMessage,
+  dropped: ReadonlySet<string>,
+): Record<string, string | string[]> {
+  const headers = stripHopByHop(req.headers, dropped);
+  const host = req.headers.host;
+  const forwardedFor = req.socket.remoteAddress;
+  if (forwardedFor) headers['x-forwarded-for'] = forwardedFor;
+  if (host) headers['x-forwarded-host'] = host;
+  headers['x-forwarded-proto'] = 'http';
+  return headers;
+}
+
+/**
+ * The answer when writing a response failed half-way: a fresh 500 whose
+ * Content-Length matches its body, or, once headers are out, a cut
+ * connection — never a length the body does not match, which leaves the
+ * client waiting.
+ */
+export function sendInternalError(res: ServerResponse): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  for (const name of res.getHeaderNames()) res.removeHeader(name);
+  const body = '{"error":"server_error","error_description":"the proxy failed to answer"}';
+  try {
+    res.writeHead(500, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(body),
+      connection: 'close',
+    });
+    res.end(body);
+  } catch {
+    res.destroy();
+  }
 }
 
 export interface Upstream {
@@ -52,8 +117,13 @@ export function createUpstream(targetUri: string): Upstream {
     host: url.host,
     basePath: url.pathname === '/' ? '' : url.pathname.replace(/\/$/, ''),
     // No body or header timeout: a long SSE stream may be idle for minutes.
+    // No connection limit: every open stream (SSE, a streamable-HTTP GET, a
+    // POST answered with an event stream) holds one upstream connection for
+    // its lifetime, so a fixed budget lets one client's streams starve every
+    // other request. Go's http.Transport, which ToolHive uses, has none either
+    // (MaxConnsPerHost 0). The inbound connections bound the outbound ones.
     pool: new Pool(url.origin, {
-      connections: 128,
+      connections: null,
       bodyTimeout: 0,
       headersTimeout: 0,
       keepAliveTimeout: 10_000,
@@ -95,6 +165,8 @@ export async function forward(
   req: IncomingMessage,
   res: ServerResponse,
   headers: Record<string, string | string[]>,
+  /** The origin-form target, dot-segments removed (request-target.mts). */
+  target: string,
   onHeaders?: (status: number) => void,
 ): Promise<number> {
   const gone = new ClientGone();
@@ -104,11 +176,6 @@ export async function forward(
   };
   res.once('close', onClose);
   headers.host = u.host;
-  const forwardedFor = req.socket.remoteAddress;
-  if (forwardedFor) {
-    const prior = headers['x-forwarded-for'];
-    headers['x-forwarded-for'] = prior ? `${String(prior)}, ${forwardedFor}` : forwardedFor;
-  }
   const hasBody =
     req.headers['content-length'] !== undefined
       ? req.headers['content-length'] !== '0'
@@ -116,7 +183,7 @@ export async function forward(
   let upstream;
   try {
     upstream = await u.pool.request({
-      path: upstreamPath(u, req.url ?? '/'),
+      path: upstreamPath(u, target),
       method: req.method as 'GET',
       headers,
       body: hasBody ? req : null,

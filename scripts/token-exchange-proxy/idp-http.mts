@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
 import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
+import { redactUrl } from './errors.mts';
 
 export function createIdpDispatcher(extraCaPem?: string): Dispatcher {
   if (!extraCaPem) return new EnvHttpProxyAgent();
@@ -21,14 +22,18 @@ export function createIdpDispatcher(extraCaPem?: string): Dispatcher {
 }
 
 export class IdpUnreachableError extends Error {
+  /** The URL for the log, without userinfo or query (redactUrl). */
+  readonly url: string;
   constructor(
-    readonly url: string,
+    url: string,
     readonly reason: 'timeout' | 'network',
     cause: unknown,
   ) {
-    super(
-      `${reason === 'timeout' ? 'timed out calling' : 'cannot reach'} ${url}: ${(cause as Error)?.message ?? cause}`,
-    );
+    // The message names no URL: it may reach a client's error_description.
+    const c = cause as { code?: string; cause?: { code?: string } } | undefined;
+    const code = c?.code ?? c?.cause?.code;
+    super(reason === 'timeout' ? 'timed out' : `connection failed${code ? ` (${code})` : ''}`);
+    this.url = redactUrl(url) as string;
     this.name = 'IdpUnreachableError';
   }
 }

@@ -55,6 +55,10 @@ export interface ProxyOptions {
   exchangeRefreshMarginSeconds?: number;
   idpTimeoutMs?: number;
   jwksCooldownMs?: number;
+  /** Age after which the JWKS is refreshed in the background (default 10 min). */
+  jwksMaxAgeMs?: number;
+  /** Longest time an introspection answer is reused (RFC 7662 §4; --introspection-cache-ttl). */
+  introspectionCacheMs?: number;
   maxTokenSize?: number;
   logLevel?: string;
   /** Where pino writes (default stdout). Tests pass a collector to scan logs. */
@@ -245,6 +249,7 @@ export function optionsFromArgs(
     exchangeRefreshMarginSeconds: flagValue<number>(args, 'exchange-refresh-margin') / 1000,
     idpTimeoutMs: flagValue<number>(args, 'idp-timeout'),
     jwksCooldownMs: flagValue<number>(args, 'jwks-cooldown'),
+    introspectionCacheMs: flagValue<number>(args, 'introspection-cache-ttl'),
     maxTokenSize: flagValue<number>(args, 'max-token-size'),
     logLevel: level,
   };

@@ -2,6 +2,7 @@
 // inject the exchanged token, pass the request to the upstream MCP server.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { readFileSync } from 'node:fs';
 import { decodeJwt } from 'jose';
 import { pino, type Logger } from 'pino';
@@ -12,12 +13,26 @@ import {
   sendUnauthorized,
   type ChallengeSettings,
 } from './auth-responses.mts';
-import { CredentialError, DependencyError, toolhiveExchangeErrorText } from './errors.mts';
+import { sendJson } from '../lib/send-json.mts';
+import {
+  CredentialError,
+  DependencyError,
+  redactUrl,
+  toolhiveExchangeErrorText,
+} from './errors.mts';
 import { ExchangeCache } from './exchange-cache.mts';
-import { createUpstream, forward, stripHopByHop } from './forward.mts';
+import {
+  createUpstream,
+  forward,
+  requestHeadersToDrop,
+  sendInternalError,
+  upstreamRequestHeaders,
+} from './forward.mts';
 import { createIdpDispatcher } from './idp-http.mts';
 import { createMetrics } from './metrics.mts';
 import type { ProxyOptions } from './options.mts';
+import { originFormTarget, type RequestTargetError } from './request-target.mts';
+import { checkStartup } from './startup-checks.mts';
 import { exchangeToken } from './token-exchange.mts';
 import { sha256, TokenValidator, type Identity } from './token-validator.mts';
 
@@ -31,24 +46,37 @@ export interface StartProxyExtras {
   caBundlePem?: string;
   /** Collect Node default metrics (process CPU, memory); on for the CLI. */
   defaultMetrics?: boolean;
+  /** Environment for INSECURE_DISABLE_URL_VALIDATION (default process.env). */
+  env?: NodeJS.ProcessEnv;
 }
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 const CACHE_HIT = { outcome: 'hit' } as const;
 
-/** RFC 6750 §2.1 credentials: `Bearer <b64token>`; the scheme is case-insensitive (RFC 9110 §11.1). */
+/**
+ * RFC 6750 §2.1 credentials: `Bearer <b64token>`. The scheme is
+ * case-insensitive and followed by one or more spaces (RFC 9110 §11.1,
+ * §11.4 `auth-scheme [ 1*SP token68 ]`); the field value's surrounding
+ * whitespace is not part of it (§5.5). ToolHive matches `Bearer ` exactly
+ * (pkg/auth/utils.go@v0.44.0, ExtractBearerToken).
+ */
+const BEARER_SCHEME = /^bearer +/i;
+
 function bearerToken(header: string | undefined, compat: boolean, maxSize: number): string {
   if (header === undefined || header === '') {
     throw new CredentialError('invalid_request', 'authorization header required', false);
   }
-  const prefixOk = compat ? header.startsWith('Bearer ') : /^bearer /i.test(header);
-  if (!prefixOk) {
+  const scheme = compat
+    ? header.startsWith('Bearer ')
+      ? 'Bearer '
+      : ''
+    : BEARER_SCHEME.exec(header)?.[0];
+  if (!scheme) {
     throw new CredentialError(
       'invalid_request',
       "invalid authorization header format, expected 'Bearer <token>'",
     );
   }
-  const token = header.slice(7).trim();
+  const token = header.slice(scheme.length).trim();
   if (token === '')
     throw new CredentialError('invalid_request', 'empty token in authorization header');
   if (token.length > maxSize) {
@@ -70,6 +98,8 @@ export async function startProxy(
 ): Promise<RunningProxy> {
   if (!options.targetUri) throw new Error('startProxy: targetUri is required (--target-uri)');
   const compat = options.compat === 'toolhive';
+  // Before anything is started: a refused configuration leaves nothing running.
+  const startupWarnings = checkStartup(options, extras.env);
   const logger: Logger = pino(
     {
       level: options.logLevel ?? 'info',
@@ -92,24 +122,7 @@ export async function startProxy(
   const oidc = options.oidc;
   const te = options.tokenExchange;
 
-  for (const [what, url] of [
-    ['--oidc-issuer', oidc?.issuer],
-    ['--oidc-jwks-url', oidc?.jwksUrl],
-    ['--oidc-introspection-url', oidc?.introspectionUrl],
-    ['--token-exchange-url', te?.tokenUrl],
-  ] as const) {
-    if (
-      url &&
-      url.startsWith('http:') &&
-      !LOOPBACK.has(new URL(url).hostname) &&
-      !oidc?.insecureAllowHttp
-    ) {
-      logger.warn(
-        { flag: what, url },
-        'plain-HTTP URL on a non-loopback host: tokens travel unencrypted',
-      );
-    }
-  }
+  for (const w of startupWarnings) logger.warn({ flag: `--${w.flag}` }, w.message);
   if (!oidc) {
     logger.warn(
       'no --oidc-issuer/--oidc-jwks-url: incoming tokens are NOT validated (ToolHive local-user mode)',
@@ -128,6 +141,8 @@ export async function startProxy(
         clockSkewSeconds: options.clockSkewSeconds ?? (compat ? 0 : 30),
         timeoutMs: idpTimeoutMs,
         jwksCooldownMs: options.jwksCooldownMs ?? 30_000,
+        jwksMaxAgeMs: options.jwksMaxAgeMs ?? 10 * 60_000,
+        introspectionCacheMs: options.introspectionCacheMs ?? 10_000,
         cacheSize,
         onIdpCall: (kind) => metrics.idpCalls.inc({ kind }),
       })
@@ -152,7 +167,7 @@ export async function startProxy(
   ) {
     const end = metrics.exchangeSeconds.startTimer();
     try {
-      const t = await exchangeToken(dispatcher, cfg, subjectToken, idpTimeoutMs, signal);
+      const t = await exchangeToken(dispatcher, cfg, subjectToken, idpTimeoutMs, signal, compat);
       metrics.exchanges.inc({ result: 'ok' });
       return t;
     } catch (e) {
@@ -174,8 +189,26 @@ export async function startProxy(
     return Date.now() + 5 * 60_000;
   }
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<number> {
-    const url = req.url ?? '/';
+  /** Client headers the upstream never sees (besides hop-by-hop ones), fixed per configuration. */
+  const dropped = requestHeadersToDrop({ compat, customHeader });
+
+  async function handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    expectContinue = false,
+  ): Promise<number> {
+    let url: string;
+    try {
+      url = originFormTarget(req.url ?? '/', compat);
+    } catch (e) {
+      sendJson(
+        res,
+        400,
+        { error: 'invalid_request', error_description: (e as RequestTargetError).description },
+        { connection: 'close' },
+      );
+      return 400;
+    }
     if (url === '/health') {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end('{"status":"ok"}');
@@ -203,7 +236,7 @@ export async function startProxy(
       return 404;
     }
 
-    const headers = stripHopByHop(req.headers);
+    const headers = upstreamRequestHeaders(req, dropped);
     let subjectToken: string | undefined;
     let identity: Identity | undefined;
     let tokenHash: string | undefined;
@@ -217,10 +250,13 @@ export async function startProxy(
       } catch (e) {
         return refuse(res, e, 'incoming token refused');
       }
-    } else {
-      // a.7 (b): without OIDC, a `Bearer ` token is exchanged unvalidated; none passes through.
-      const h = req.headers.authorization;
-      if (h?.startsWith('Bearer ') && h.length > 7) subjectToken = h.slice(7);
+    } else if (req.headers.authorization) {
+      // a.7 (b): without OIDC, a bearer token is exchanged unvalidated; none passes through.
+      try {
+        subjectToken = bearerToken(req.headers.authorization, compat, maxTokenSize);
+      } catch {
+        // Not a bearer token: nothing to exchange (ToolHive passes it on as it is).
+      }
     }
 
     if (te && subjectToken) {
@@ -264,19 +300,13 @@ export async function startProxy(
         }
         return refuse(res, e, 'token exchange failed');
       }
-      if (customHeader) {
-        headers[customHeader] = headerValue;
-        // The client's own token stays with the proxy (ToolHive forwards it, a.7).
-        if (!compat) delete headers.authorization;
-      } else {
-        headers.authorization = headerValue;
-      }
-    } else if (customHeader && !compat) {
-      delete headers.authorization;
+      headers[customHeader ?? 'authorization'] = headerValue;
     }
 
+    // RFC 9110 §10.1.1: the client may send its body now that the request is accepted.
+    if (expectContinue) res.writeContinue();
     const end = metrics.upstreamSeconds.startTimer();
-    return forward(upstream, req, res, headers, () => end());
+    return forward(upstream, req, res, headers, url, () => end());
   }
 
   function refuse(res: ServerResponse, e: unknown, msg: string): number {
@@ -286,7 +316,7 @@ export async function startProxy(
       return 401;
     }
     if (e instanceof DependencyError) {
-      logger.warn({ status: e.status, reason: e.description }, msg);
+      logger.warn({ status: e.status, reason: e.description, url: e.detail }, msg);
       sendDependencyFailure(res, e);
       return e.status;
     }
@@ -295,15 +325,27 @@ export async function startProxy(
     return 502;
   }
 
-  const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
-    handle(req, res).then(
+  function served(req: IncomingMessage, res: ServerResponse, expectContinue: boolean): void {
+    handle(req, res, expectContinue).then(
       (status) => metrics.responses.inc({ status: String(status) }),
       (e: unknown) => {
         logger.error({ err: { message: (e as Error)?.message } }, 'request failed');
-        if (!res.headersSent) res.writeHead(500);
-        res.end();
+        sendInternalError(res);
         metrics.responses.inc({ status: '500' });
       },
+    );
+  }
+
+  const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => served(req, res, false));
+  // Expect: 100-continue (RFC 9110 §10.1.1): "100 Continue" only once the
+  // token is accepted, so a refused client does not send its body for nothing.
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => served(req, res, true));
+  // RFC 9112 §3.2.3: the authority form is for CONNECT, which an MCP server
+  // does not serve; Node hands CONNECT to this event, not to the handler.
+  server.on('connect', (_req: IncomingMessage, socket: Duplex) => {
+    const body = '{"error":"invalid_request","error_description":"CONNECT is not served"}';
+    socket.end(
+      `HTTP/1.1 405 Method Not Allowed\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`,
     );
   });
   // A long-lived SSE request must not be cut: no overall request timeout.
@@ -320,14 +362,19 @@ export async function startProxy(
   logger.info(
     {
       url,
-      target: options.targetUri,
+      target: redactUrl(options.targetUri),
       compat: compat ? 'toolhive' : undefined,
       oidc: oidc
-        ? { issuer: oidc.issuer, audience: oidc.audience, jwksUrl: oidc.jwksUrl }
+        ? {
+            issuer: redactUrl(oidc.issuer),
+            audience: oidc.audience,
+            jwksUrl: redactUrl(oidc.jwksUrl),
+            introspectionUrl: redactUrl(oidc.introspectionUrl),
+          }
         : undefined,
       tokenExchange: te
         ? {
-            tokenUrl: te.tokenUrl,
+            tokenUrl: redactUrl(te.tokenUrl),
             audience: te.audience,
             scopes: te.scopes,
             subjectTokenType: te.subjectTokenType,

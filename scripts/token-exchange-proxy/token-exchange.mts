@@ -45,6 +45,53 @@ export function buildExchangeHeaders(cfg: TokenExchangeOptions): Record<string, 
   return headers;
 }
 
+// RFC 6750 §2.1 b64token: what may follow `Bearer ` in a header.
+const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+
+/** The issued token types that are access tokens (RFC 8693 §3). */
+const ACCESS_TOKEN_TYPES = new Set<string>([TOKEN_TYPE_URN.access_token, TOKEN_TYPE_URN.jwt]);
+
+/**
+ * The exchange answer must carry a token the proxy can send as
+ * `Authorization: Bearer …`: RFC 8693 §2.2.1 `issued_token_type` an access
+ * token, `token_type` Bearer (RFC 6749 §7.1, case-insensitive per §5.1; `N_A`
+ * says the token is not usable as an access token), and the token itself
+ * b64token syntax (RFC 6750 §2.1) so it cannot break the header it goes in.
+ * ToolHive checks only that the fields are non-empty; `--compat toolhive`
+ * keeps that, but never puts a token that is not b64token into a header.
+ */
+export function checkIssuedToken(
+  accessToken: string,
+  tokenType: string,
+  issuedTokenType: string,
+  compat: boolean,
+): void {
+  if (!B64TOKEN.test(accessToken)) {
+    throw new DependencyError(
+      502,
+      'the token endpoint issued an access_token that is not RFC 6750 §2.1 token syntax',
+    );
+  }
+  if (compat) return;
+  if (!ACCESS_TOKEN_TYPES.has(issuedTokenType)) {
+    throw new DependencyError(
+      502,
+      `the token endpoint issued a token of type ${printable(issuedTokenType)}, not an access token (RFC 8693 §2.2.1)`,
+    );
+  }
+  if (tokenType.toLowerCase() !== 'bearer') {
+    throw new DependencyError(
+      502,
+      `the token endpoint issued token_type ${printable(tokenType)}; the proxy sends only Bearer tokens ` +
+        '(RFC 6749 §7.1; N_A means not usable as an access token, RFC 8693 §2.2.1)',
+    );
+  }
+}
+
+/** At most 80 printable ASCII characters of a value from the IdP, for a message. */
+const printable = (v: string): string =>
+  JSON.stringify(v.replace(/[^\x20-\x7e]/g, '?').slice(0, 80));
+
 function retryAfter(headers: Record<string, string | string[] | undefined>): number {
   const v = Number(headers['retry-after']);
   return Number.isFinite(v) && v >= 0 && v <= 3600 ? Math.ceil(v) : 5;
@@ -56,6 +103,7 @@ export async function exchangeToken(
   subjectToken: string,
   timeoutMs: number,
   signal?: AbortSignal,
+  compat = false,
 ): Promise<ExchangedToken> {
   let res;
   try {
@@ -69,8 +117,13 @@ export async function exchangeToken(
   } catch (e) {
     if (e instanceof IdpUnreachableError) {
       throw e.reason === 'timeout'
-        ? new DependencyError(504, `the token endpoint did not answer within ${timeoutMs} ms`)
-        : new DependencyError(503, `the token endpoint is unreachable (${e.message})`, 5);
+        ? new DependencyError(
+            504,
+            `the token endpoint did not answer within ${timeoutMs} ms`,
+            undefined,
+            e.url,
+          )
+        : new DependencyError(503, `the token endpoint is unreachable (${e.message})`, 5, e.url);
     }
     throw e;
   }
@@ -138,6 +191,12 @@ export async function exchangeToken(
     }
   }
   const accessToken = body.access_token as string;
+  checkIssuedToken(
+    accessToken,
+    body.token_type as string,
+    body.issued_token_type as string,
+    compat,
+  );
   let expiresAtMs: number | undefined;
   const expiresIn = Number(body.expires_in); // a number or a numeric string (a.7)
   if (body.expires_in !== undefined && Number.isFinite(expiresIn))

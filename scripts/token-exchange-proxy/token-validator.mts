@@ -15,7 +15,7 @@ import {
 } from 'jose';
 import type { Dispatcher } from 'undici';
 import { ExpiringMap } from './bounded-map.mts';
-import { CredentialError, DependencyError } from './errors.mts';
+import { CredentialError, DependencyError, redactUrl } from './errors.mts';
 import { idpRequest, IdpUnreachableError } from './idp-http.mts';
 import type { OidcOptions } from './options.mts';
 
@@ -23,7 +23,8 @@ import type { OidcOptions } from './options.mts';
 export const ALLOWED_ALGS = ['RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512'];
 
 export interface Identity {
-  sub: string;
+  /** Absent for an introspected token without `sub` (RFC 7662 §2.2). */
+  sub?: string;
   /** Seconds since the epoch. */
   exp: number;
   claims: JWTPayload;
@@ -36,6 +37,10 @@ export interface ValidatorSettings {
   clockSkewSeconds: number;
   timeoutMs: number;
   jwksCooldownMs: number;
+  /** Age after which the key set is refreshed in the background. */
+  jwksMaxAgeMs: number;
+  /** Longest time an introspection answer is trusted (RFC 7662 §4). */
+  introspectionCacheMs: number;
   cacheSize: number;
   onIdpCall?: (what: 'discovery' | 'jwks' | 'introspection') => void;
 }
@@ -45,15 +50,28 @@ export const sha256 = (text: string): string => hash('sha256', text, 'base64url'
 
 type VerifyKey = Awaited<ReturnType<typeof importJWK>>;
 
-/** JWKS fetched from the configured URL or from OIDC discovery, cached by kid. */
+/**
+ * JWKS fetched from the configured URL or from OIDC discovery, cached by kid.
+ *
+ * A key set older than `maxAgeMs` is refreshed in the background while the
+ * keys in hand keep verifying tokens; a failed fetch is retried with
+ * exponential back-off (1 s, 2 s, 4 s … up to 5 min) and, until then, costs
+ * the IdP nothing: neither an unknown-kid flood nor an outage turns into one
+ * IdP request per incoming request. Only a proxy that has never had a key set
+ * waits for a fetch (and fails while the back-off runs).
+ */
 class JwksCache {
   private jwksUrl?: string;
-  private keys = new Map<string, JWK>();
+  private keys?: Map<string, JWK>;
   private imported = new Map<string, VerifyKey>();
   private fetchedAtMs = 0;
-  private lastUnknownKidFetchMs = 0;
+  private lastUnknownKidFetchMs = -Infinity;
   private inflight?: Promise<void>;
-  private static readonly MAX_AGE_MS = 10 * 60_000;
+  private failures = 0;
+  private retryAtMs = 0;
+  private lastError?: Error;
+  static readonly BACKOFF_MIN_MS = 1000;
+  static readonly BACKOFF_MAX_MS = 5 * 60_000;
 
   constructor(private readonly s: ValidatorSettings) {
     this.jwksUrl = s.oidc.jwksUrl;
@@ -69,30 +87,32 @@ class JwksCache {
   private async discover(): Promise<string> {
     const issuer = this.s.oidc.issuer as string;
     const url = `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
+    const where = redactUrl(url);
     this.s.onIdpCall?.('discovery');
     const res = await idpRequest(this.s.dispatcher, url, {
       headers: this.authHeaders(),
       timeoutMs: this.s.timeoutMs,
     });
     if (res.status !== 200) {
-      throw new DependencyError(502, `OIDC discovery at ${url} answered HTTP ${res.status}`, 10);
+      throw new DependencyError(502, `OIDC discovery answered HTTP ${res.status}`, 10, where);
     }
     let doc: { jwks_uri?: unknown; issuer?: unknown };
     try {
       doc = JSON.parse(res.text) as typeof doc;
     } catch {
-      throw new DependencyError(502, `OIDC discovery at ${url} did not answer JSON`, 10);
+      throw new DependencyError(502, 'OIDC discovery did not answer JSON', 10, where);
     }
     if (typeof doc.jwks_uri !== 'string' || doc.jwks_uri === '') {
-      throw new DependencyError(502, `OIDC discovery at ${url} has no jwks_uri`, 10);
+      throw new DependencyError(502, 'the OIDC discovery document has no jwks_uri', 10, where);
     }
     // OIDC Discovery §4.3: the issuer in the document must equal the one asked for.
     // (ToolHive does not compare them; --compat toolhive skips this check.)
     if (!this.s.compat && doc.issuer !== issuer) {
       throw new DependencyError(
         502,
-        `OIDC discovery at ${url} names issuer ${String(doc.issuer)}, not ${issuer}`,
+        'the OIDC discovery document names another issuer than --oidc-issuer',
         10,
+        `${where}: issuer ${redactUrl(String(doc.issuer))}`,
       );
     }
     return doc.jwks_uri;
@@ -114,8 +134,9 @@ class JwksCache {
     if (res.status !== 200 || !Array.isArray(body.keys)) {
       throw new DependencyError(
         502,
-        `JWKS at ${this.jwksUrl} answered HTTP ${res.status} without a key set`,
+        `the JWKS answered HTTP ${res.status} without a key set`,
         10,
+        redactUrl(this.jwksUrl),
       );
     }
     const keys = new Map<string, JWK>();
@@ -125,8 +146,29 @@ class JwksCache {
     this.fetchedAtMs = Date.now();
   }
 
+  /** One fetch at a time; a failure sets the back-off, and until it ends no fetch is made. */
   private refresh(): Promise<void> {
-    this.inflight ??= this.fetchKeys().finally(() => (this.inflight = undefined));
+    if (this.inflight) return this.inflight;
+    if (Date.now() < this.retryAtMs) return Promise.reject(this.lastError as Error);
+    this.inflight = this.fetchKeys()
+      .then(
+        () => {
+          this.failures = 0;
+          this.retryAtMs = 0;
+          this.lastError = undefined;
+        },
+        (e: unknown) => {
+          this.failures++;
+          const wait = Math.min(
+            JwksCache.BACKOFF_MIN_MS * 2 ** (this.failures - 1),
+            JwksCache.BACKOFF_MAX_MS,
+          );
+          this.retryAtMs = Date.now() + wait;
+          this.lastError = e as Error;
+          throw e;
+        },
+      )
+      .finally(() => (this.inflight = undefined));
     return this.inflight;
   }
 
@@ -134,30 +176,40 @@ class JwksCache {
     const kid = header.kid as string;
     const alg = header.alg as string;
     const now = Date.now();
-    if (this.fetchedAtMs === 0 || now - this.fetchedAtMs > JwksCache.MAX_AGE_MS)
+    if (!this.keys) {
       await this.refresh();
-    let jwk = this.keys.get(kid);
-    if (!jwk && !this.s.compat && now - this.lastUnknownKidFetchMs >= this.s.jwksCooldownMs) {
-      // A new kid usually means the IdP rotated its keys: fetch again, at most once per cool-down.
-      this.lastUnknownKidFetchMs = now;
-      await this.refresh();
-      jwk = this.keys.get(kid);
+    } else if (now - this.fetchedAtMs > this.s.jwksMaxAgeMs && now >= this.retryAtMs) {
+      // Stale: refresh in the background; the keys in hand keep working meanwhile.
+      this.refresh().catch(() => undefined);
+    }
+    let jwk = (this.keys as Map<string, JWK>).get(kid);
+    if (!jwk && !this.s.compat) {
+      // A new kid usually means the IdP rotated its keys: fetch again, at most
+      // once per cool-down. While the JWKS is failing (back-off) the kid may
+      // be a rotated key the proxy cannot see: that is the IdP's outage, not
+      // the client's fault.
+      if (now < this.retryAtMs) throw this.lastError as Error;
+      if (now - this.lastUnknownKidFetchMs >= this.s.jwksCooldownMs) {
+        this.lastUnknownKidFetchMs = now;
+        await this.refresh();
+        jwk = (this.keys as Map<string, JWK>).get(kid);
+      }
     }
     if (!jwk)
-      throw new CredentialError('invalid_token', `no key with kid "${kid}" in the issuer's JWKS`);
+      throw new CredentialError('invalid_token', `no key with kid '${kid}' in the issuer's JWKS`);
     const id = `${kid}\u0000${alg}`;
     let key = this.imported.get(id);
     if (!key) {
       if (jwk.alg && jwk.alg !== alg) {
         throw new CredentialError(
           'invalid_token',
-          `key "${kid}" is for ${jwk.alg}, the token says ${alg}`,
+          `key '${kid}' is for ${jwk.alg}, the token says ${alg}`,
         );
       }
       try {
         key = await importJWK(jwk, alg);
       } catch {
-        throw new CredentialError('invalid_token', `key "${kid}" cannot verify ${alg}`);
+        throw new CredentialError('invalid_token', `key '${kid}' cannot verify ${alg}`);
       }
       this.imported.set(id, key);
     }
@@ -196,8 +248,12 @@ export class TokenValidator {
     // b.1: only a token that is not a compact JWS goes to introspection.
     const isJws = token.split('.').length === 3 && typeof header.alg === 'string';
     const identity = isJws ? await this.validateJwt(token, header) : await this.introspect(token);
-    // Never cache past exp.
-    this.cache.set(tokenHash, identity, identity.exp * 1000);
+    // Never cache past exp; an introspection answer only for a short while
+    // (RFC 7662 §4), so a revoked token stops working promptly.
+    const until = isJws
+      ? identity.exp * 1000
+      : Math.min(identity.exp * 1000, Date.now() + this.s.introspectionCacheMs);
+    this.cache.set(tokenHash, identity, until);
     return identity;
   }
 
@@ -210,6 +266,16 @@ export class TokenValidator {
     }
     if (typeof header.kid !== 'string' || header.kid === '') {
       throw new CredentialError('invalid_token', 'the token header has no kid');
+    }
+    // RFC 8725 §3.11 explicit typing: a JWT typed for another purpose (a
+    // security event, a logout token, a DPoP proof, an ID token) is not an
+    // access token, even if its claims would pass (§2.8 substitution).
+    // ToolHive does not look at typ.
+    if (!this.s.compat && !isAccessTokenTyp(header.typ)) {
+      throw new CredentialError(
+        'invalid_token',
+        `a JWT of type '${String(header.typ)}' is not an access token (RFC 8725 §3.11)`,
+      );
     }
     let payload: JWTPayload;
     try {
@@ -224,7 +290,7 @@ export class TokenValidator {
     } catch (e) {
       throw this.classify(e);
     }
-    return toIdentity(payload);
+    return toIdentity(payload, true);
   }
 
   private classify(e: unknown): Error {
@@ -237,6 +303,7 @@ export class TokenValidator {
           e.reason === 'timeout' ? 504 : 503,
           `the identity provider is unreachable (${e.message})`,
           10,
+          e.url,
         );
       }
       return e;
@@ -308,16 +375,52 @@ export class TokenValidator {
     if (typeof claims.exp !== 'number' || claims.exp + skew <= now) {
       throw new CredentialError('invalid_token', 'the token has expired');
     }
-    return toIdentity(claims);
+    if (!this.s.compat) {
+      // ToolHive drops nbf and token_type from the answer (pkg/auth/token.go@v0.44.0,
+      // parseIntrospectionClaims) and checks neither.
+      if (typeof claims.nbf === 'number' && claims.nbf - skew > now) {
+        throw new CredentialError('invalid_token', 'the token is not valid yet (nbf)');
+      }
+      // RFC 7662 §2.2 token_type: a refresh token (or any non-access token) is not a credential here.
+      if (claims.token_type !== undefined && !isAccessTokenType(claims.token_type)) {
+        throw new CredentialError(
+          'invalid_token',
+          `an introspected token of type '${String(claims.token_type)}' is not an access token`,
+        );
+      }
+    }
+    // RFC 7662 §2.2: sub is optional (a client-credentials token has none);
+    // ToolHive requires it.
+    return toIdentity(claims, this.s.compat);
   }
 }
 
-function toIdentity(payload: JWTPayload): Identity {
-  // b.2: a non-empty string sub is required to build the identity.
-  if (typeof payload.sub !== 'string' || payload.sub === '') {
+/** RFC 9068 §2.1 `at+jwt` (`application/` may be left out, RFC 7515 §4.1.9), or the generic `JWT`, or none. */
+function isAccessTokenTyp(typ: unknown): boolean {
+  if (typ === undefined) return true;
+  if (typeof typ !== 'string') return false;
+  const t = typ.toLowerCase().replace(/^application\//, '');
+  return t === 'jwt' || t === 'at+jwt';
+}
+
+/** RFC 7662 §2.2 token_type values that name an access token. */
+function isAccessTokenType(type: unknown): boolean {
+  if (typeof type !== 'string') return false;
+  const t = type.toLowerCase();
+  return (
+    t === 'bearer' || t === 'access_token' || t === 'urn:ietf:params:oauth:token-type:access_token'
+  );
+}
+
+function toIdentity(payload: JWTPayload, subRequired: boolean): Identity {
+  // b.2: ToolHive requires a non-empty string sub to build the identity.
+  if (payload.sub !== undefined && typeof payload.sub !== 'string') {
+    throw new CredentialError('invalid_token', 'the subject (sub) is not a string');
+  }
+  if (subRequired && (payload.sub === undefined || payload.sub === '')) {
     throw new CredentialError('invalid_token', 'the token has no subject (sub)');
   }
-  return { sub: payload.sub, exp: payload.exp as number, claims: payload };
+  return { sub: payload.sub || undefined, exp: payload.exp as number, claims: payload };
 }
 
 /** Go's url.QueryEscape: application/x-www-form-urlencoded, space as '+'. */
