@@ -131,7 +131,8 @@ export async function measure(opts: Options): Promise<Record<string, unknown>> {
       ? { NODE_EXTRA_CA_CERTS: idp.info['caFile'], SSL_CERT_FILE: idp.info['caFile'] }
       : {};
     const upstream = await start(tsx('test/bench/servers/upstream.mts'));
-    const target = `${upstream.info['url'] as string}/mcp`;
+    // thv proxy refuses a target URI with a path; the client's path is kept
+    const target = upstream.info['url'] as string;
     const profDir = (v: string) => (opts.profile ? path.join(scratch, `profile-${v}`) : undefined);
     const bare = await start(
       profiled(
