@@ -387,6 +387,12 @@ export const THV_COMMANDS: readonly ThvCommand[] = [
     flags: [],
     source: at('client', 71),
   },
+  {
+    path: 'export',
+    args: { min: 2, max: 2 }, // cobra.ExactArgs(2), export.go:42
+    flags: [flag('format', 'string', 'json', at('export', 46), { enum: ['json', 'k8s'] })],
+    source: at('export', 21),
+  },
   { path: 'version', args: { min: 0, max: 0 }, flags: [], source: at('version', 22) },
 ];
 

@@ -13,7 +13,14 @@
 // workload under the page's HOME, names unique until `thv rm`, the proxy's
 // log apart from the MCP server's, client config files with the URLs
 // ToolHive writes.
-import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import type { PageContext } from '../context.mts';
 import { THV_AUTH_FLAGS } from '../../token-exchange-proxy/flags.mts';
@@ -111,6 +118,8 @@ export function thvShim(ctx: PageContext) {
         return rm(world, p);
       case 'start':
         return start(world, p);
+      case 'export':
+        return exportRunConfig(world, p);
       case 'client register':
         return clientRegister(world, p);
       case 'client remove':
@@ -262,13 +271,6 @@ async function run(w: ThvWorld, p: ParsedThv): Promise<ShimResult> {
     ...(headerName ? { tokenHeader: headerName } : {}),
     env: w.req.env,
   };
-  rmSync(proxyLogPath(w.paths, name), { force: true });
-  let wl: Workload;
-  try {
-    wl = await startProxy(w, request);
-  } catch (err) {
-    return fail(`failed to start ${name}: ${(err as Error).message}`);
-  }
   const oidcGiven = [
     'oidc-issuer',
     'oidc-audience',
@@ -288,7 +290,7 @@ async function run(w: ThvWorld, p: ParsedThv): Promise<ShimResult> {
       transport,
       proxyMode: str(p, 'proxy-mode'),
       host: str(p, 'host'),
-      port: wl.port,
+      port,
       targetPort: thvValue<number>(p, 'target-port'),
       targetHost: str(p, 'target-host'),
       group,
@@ -334,6 +336,20 @@ async function run(w: ThvWorld, p: ParsedThv): Promise<ShimResult> {
         : {}),
     }),
   );
+  rmSync(proxyLogPath(w.paths, name), { force: true });
+  let wl: Workload;
+  try {
+    wl = await startProxy(w, request);
+  } catch (err) {
+    // The detached runner (pkg/workloads/manager.go RunWorkloadDetached) checks what the
+    // foreground did not: thv run has returned 0, the workload is in error, its proxy log says why.
+    appendFileSync(
+      proxyLogPath(w.paths, name),
+      `${JSON.stringify({ time: new Date().toISOString(), level: 'ERROR', msg: (err as Error).message })}\n`,
+    );
+    workloads(ctx).set(name, failedWorkload(request, (err as Error).message));
+    return { code: 0, stderr: loggingTo(w, name) };
+  }
   // pkg/runner/runner.go:555-588: clients registered before the server starts get the
   // runner's URL, built with the host "localhost"
   for (const client of readGroup(w.paths, group).registered_clients)
@@ -344,9 +360,28 @@ async function run(w: ThvWorld, p: ParsedThv): Promise<ShimResult> {
       mcpServerUrl('localhost', wl.port, transport, name),
       transport,
     );
+  return { code: 0, stderr: loggingTo(w, name) };
+}
+
+/** pkg/workloads/manager.go:742 slog.Info("logging to", "path", …), ToolHive's JSON log line. */
+const loggingTo = (w: ThvWorld, name: string) =>
+  `${JSON.stringify({ time: new Date().toISOString(), level: 'INFO', msg: 'logging to', path: proxyLogPath(w.paths, name) })}\n`;
+
+/** A workload whose proxy stopped at start-up: listed (with --all) in error, replaceable by thv run. */
+function failedWorkload(request: StartProxyRequest, why: string): Workload {
   return {
-    code: 0,
-    stderr: `${JSON.stringify({ time: new Date().toISOString(), level: 'INFO', msg: 'logging to', path: proxyLogPath(w.paths, name) })}\n`,
+    name: request.name,
+    image: request.image,
+    port: request.port,
+    realPort: 0,
+    transport: request.transport,
+    status: 'exited',
+    createdAt: new Date(),
+    logs: [why],
+    mcpLog: () => '',
+    request,
+    proc: undefined as unknown as Workload['proc'],
+    stop: async () => {},
   };
 }
 
@@ -532,6 +567,22 @@ async function start(w: ThvWorld, p: ParsedThv): Promise<ShimResult> {
     }
   }
   return { code: 0 };
+}
+
+/** cmd/thv/app/export.go:62-90: the saved run config, as saved (secret included). */
+function exportRunConfig(w: ThvWorld, p: ParsedThv): ShimResult {
+  const [name, out] = p.positionals as [string, string];
+  if (str(p, 'format') === 'k8s')
+    return fail('the doctest thv shim exports --format json only (k8s is not modelled)', 2);
+  const file = path.join(w.paths.state, 'runconfigs', `${name}.json`);
+  if (!existsSync(file))
+    return fail(
+      `failed to load run configuration for workload '${name}': state '${name}' not found`,
+    );
+  const target = path.resolve(w.req.cwd, out);
+  mkdirSync(path.dirname(target), { recursive: true, mode: 0o750 });
+  writeFileSync(target, readFileSync(file), { mode: 0o600 });
+  return { code: 0, stdout: `Successfully exported run configuration for '${name}' to '${out}'\n` };
 }
 
 // ── thv client ───────────────────────────────────────────────────────────
