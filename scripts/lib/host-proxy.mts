@@ -239,14 +239,46 @@ export async function startHostProxy(opts: HostProxyOptions): Promise<HostProxy>
   };
 }
 
-/** What a token request asked for, without tokens or secrets. */
-function noteOf(req: IncomingMessage, body: Buffer): { note?: string } {
-  if (req.method !== 'POST' || !/x-www-form-urlencoded/.test(req.headers['content-type'] ?? ''))
-    return {};
-  const form = new URLSearchParams(body.toString());
-  const parts = ['grant_type', 'audience', 'scope', 'subject_token_type', 'requested_token_type']
-    .filter((k) => form.has(k))
-    .map((k) => `${k}=${form.get(k)}`);
+/**
+ * Which bearer token a request carried, by its claims, never the token:
+ * `bearer(authorization)=aud:mcp-server` — for each header whose value is
+ * `Bearer <JWT>` (Authorization, or a header such as externalTokenHeaderName).
+ */
+export function bearerNote(headers: IncomingMessage['headers']): string[] {
+  const out: string[] = [];
+  for (const [name, value] of Object.entries(headers)) {
+    const v = Array.isArray(value) ? value[0] : value;
+    const m = /^Bearer\s+([\w-]+)\.([\w-]+)\.[\w-]*$/i.exec(v ?? '');
+    if (!m) continue;
+    let aud = '?';
+    try {
+      const claims = JSON.parse(Buffer.from(m[2] as string, 'base64url').toString()) as {
+        aud?: unknown;
+      };
+      aud = ([] as unknown[]).concat(claims.aud ?? []).join(',') || '?';
+    } catch {
+      // not a JWT: recorded as an opaque bearer token
+    }
+    out.push(`bearer(${name.toLowerCase()})=aud:${aud}`);
+  }
+  return out;
+}
+
+/** What a request carried, without tokens or secrets: a token request's form, the bearer tokens' audiences. */
+function noteOf(req: IncomingMessage, body?: Buffer): { note?: string } {
+  const parts = bearerNote(req.headers);
+  if (
+    body &&
+    req.method === 'POST' &&
+    /x-www-form-urlencoded/.test(req.headers['content-type'] ?? '')
+  ) {
+    const form = new URLSearchParams(body.toString());
+    parts.push(
+      ...['grant_type', 'audience', 'scope', 'subject_token_type', 'requested_token_type']
+        .filter((k) => form.has(k))
+        .map((k) => `${k}=${form.get(k)}`),
+    );
+  }
   return parts.length ? { note: parts.join(' ') } : {};
 }
 
@@ -283,6 +315,7 @@ export async function startTap(
             status: upRes.statusCode,
             start,
             end: performance.now(),
+            ...noteOf(req),
           }),
         ),
     );

@@ -41,7 +41,13 @@ export const mermaidHandler: Handler = async (sample, ctx) => {
             "doctest-sequence: no HTTP calls were recorded during this page's run; add a verify step to the page's plan",
         };
       }
-      const issue = checkSequence(model, recorded);
+      const auds = (c?: Record<string, unknown>) =>
+        c ? ([] as unknown[]).concat(c['aud'] ?? []).map(String) : undefined;
+      const claims = ctx.artefacts.claims;
+      const issue = checkSequence(model, recorded, {
+        subject: auds(claims?.subject),
+        exchanged: auds(claims?.exchanged),
+      });
       if (!issue)
         return { status: 'passed', kind: 'validated', artefacts: { httpSequence: recorded } };
       return {

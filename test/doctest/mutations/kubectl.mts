@@ -2,7 +2,7 @@
 // values as kubectl parses them, the real schemas of the core kinds (also in
 // a sample skipped for needing a cluster), references between the page's
 // resources, duplicate keys.
-import { K8S, m, type Mutation } from './types.mts';
+import { CONCEPT, K8S, m, type Mutation } from './types.mts';
 
 export const KUBECTL_MUTATIONS: Mutation[] = [
   m({
@@ -70,5 +70,25 @@ export const KUBECTL_MUTATIONS: Mutation[] = [
     find: 'kubectl port-forward service/mcp-<SERVER_NAME>-proxy',
     replace: 'kubectl port-forward service/<SERVER_NAME>',
     expectAt: '```bash doctest-background\nkubectl port-forward',
+  }),
+  // sequence diagrams: what each arrow carries, and no step of the run left out
+  m({
+    kind: 'sequence: wrong token on the arrow to the MCP server',
+    file: CONCEPT,
+    find: '  T->>S: POST /mcp with Authorization: Bearer exchanged token',
+    replace: '  T->>S: POST /mcp with Authorization: Bearer client token',
+  }),
+  m({
+    kind: 'sequence: wrong token on the arrow to the backend',
+    file: CONCEPT,
+    find: '  S->>B: API call with Authorization: Bearer exchanged token',
+    replace: '  S->>B: API call with Authorization: Bearer user token',
+  }),
+  m({
+    kind: 'sequence: the token exchange left out',
+    file: CONCEPT,
+    find: '  T->>I: POST token endpoint, grant_type token-exchange\n  I-->>T: access_token for backend-api\n',
+    replace: '',
+    expectAt: '  T->>S: POST /mcp with Authorization',
   }),
 ];
