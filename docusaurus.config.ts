@@ -123,6 +123,12 @@ const config: Config = {
     },
     mermaid: {
       theme: { light: 'neutral', dark: 'dark' },
+      // Diagrams at their natural size, so their text stays at 14-16 px; a
+      // diagram wider than the column scrolls (src/theme/Mermaid).
+      options: {
+        flowchart: { useMaxWidth: false },
+        sequence: { useMaxWidth: false },
+      },
     },
   } satisfies Preset.ThemeConfig,
 };

@@ -2,9 +2,11 @@
 // import: <RecordedExchange /> (written by page authors), <SampleBadge> and
 // <VerificationSummary> (inserted by src/remark/sampleVerification.ts), and
 // <ToolHiveRelease /> (the ToolHive version the guides are written for).
+// Markdown tables render inside a ScrollBox, which scrolls a wide table.
 import MDXComponents from '@theme-original/MDXComponents';
 import { RecordedExchange, SampleBadge, VerificationSummary } from '../components/Verification';
 import { ToolHiveRelease } from '../components/ToolHiveRelease';
+import { ScrollTable } from '../components/ScrollBox';
 
 export default {
   ...MDXComponents,
@@ -12,4 +14,5 @@ export default {
   SampleBadge,
   ToolHiveRelease,
   VerificationSummary,
+  table: ScrollTable,
 };

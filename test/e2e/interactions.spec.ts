@@ -76,6 +76,7 @@ test('copy buttons copy the exact text of each sample', async ({ page, context }
 });
 
 test('vendor tabs switch, and the choice carries over to other pages', async ({ page }) => {
+  test.setTimeout(180_000);
   const grouped = '.tabs-container [role="tablist"]';
   const pagesWithTabs: string[] = [];
   for (const route of guides) {

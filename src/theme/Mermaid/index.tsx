@@ -3,9 +3,13 @@
 // with every doc page. Pages without diagrams ship none of it; pages with
 // diagrams render them after the page is interactive. The wrapper keeps the
 // diagram's place (data-mermaid-lazy) so tests can scroll to each diagram.
+// Diagrams render at their natural size (useMaxWidth off in
+// docusaurus.config.ts), so their text stays readable; a diagram wider than
+// the column scrolls sideways in a ScrollBox.
 import React, { lazy, Suspense, useEffect, useRef, useState, type ReactNode } from 'react';
 import type MermaidType from '@theme/Mermaid';
 import type { WrapperProps } from '@docusaurus/types';
+import { ScrollBox } from '../../components/ScrollBox';
 
 const OriginalMermaid = lazy(() => import('@theme-original/Mermaid'));
 
@@ -35,9 +39,11 @@ export default function LazyMermaid(props: Props): ReactNode {
   return (
     <div ref={ref} data-mermaid-lazy={near ? 'loading-or-rendered' : 'waiting'}>
       {near ? (
-        <Suspense fallback={null}>
-          <OriginalMermaid {...props} />
-        </Suspense>
+        <ScrollBox kind="diagram" label="Diagram, scrolls sideways">
+          <Suspense fallback={null}>
+            <OriginalMermaid {...props} />
+          </Suspense>
+        </ScrollBox>
       ) : null}
     </div>
   );
