@@ -603,17 +603,21 @@ export async function startLiveRuntime(opts: LiveRuntimeOptions): Promise<LiveRu
         servers.push(server);
       },
       async backendReceived() {
-        const ids = (
+        // the container runs the stand-in under the page's image name: match by image ID
+        const id = (
           await podman([
-            'ps',
-            '--filter',
-            `ancestor=${images['example-mcp-server']}`,
+            'image',
+            'inspect',
             '--format',
-            '{{.ID}}',
+            '{{.Id}}',
+            images['example-mcp-server'] as string,
           ])
-        )
+        ).trim();
+        const ids = (await podman(['ps', '--no-trunc', '--format', '{{.ID}} {{.ImageID}}']))
           .split('\n')
-          .filter(Boolean);
+          .map((l) => l.split(' '))
+          .filter(([, image]) => image && id.endsWith(image.replace(/^sha256:/, '')))
+          .map(([c]) => c as string);
         if (ids.length !== 1)
           throw new Error(`expected one running example MCP server container, found ${ids.length}`);
         return podman(

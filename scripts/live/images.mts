@@ -24,7 +24,7 @@
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
-import { chmod, chown, cp, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, cp, mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { imageCacheDir, REPO_ROOT } from './paths.mts';
@@ -87,7 +87,7 @@ const PASSWD = (extra: string) => `root:x:0:0:root:/root:/usr/sbin/nologin\n${ex
 function squidRecipe(): Recipe {
   const squid = which('squid');
   if (!squid) throw new Error('squid is not installed (Debian: apt-get install squid)');
-  const helpers = ['unlinkd', 'pinger', 'log_file_daemon']
+  const helpers = ['unlinkd', 'log_file_daemon']
     .map((h) => `/usr/lib/squid/${h}`)
     .filter((p) => existsSync(p));
   const changes = ['USER proxy', 'ENTRYPOINT ["/usr/sbin/squid", "-N", "-d", "1"]'];
@@ -218,6 +218,7 @@ async function tarball(recipe: Recipe, cacheDir: string): Promise<ImageTarball> 
     aliases: recipe.aliases,
   };
   if (existsSync(tar)) return image;
+  await pruneTarballs(cacheDir, recipe.name);
   await mkdir(cacheDir, { recursive: true });
   const stage = await mkdtemp(path.join(cacheDir, `.stage-${recipe.name}-`));
   try {
@@ -235,6 +236,15 @@ async function tarball(recipe: Recipe, cacheDir: string): Promise<ImageTarball> 
     await rm(stage, { recursive: true, force: true });
   }
   return image;
+}
+
+/** Tarballs of an image's earlier inputs, an hour after they were replaced (a run may still import one). */
+async function pruneTarballs(cacheDir: string, name: string): Promise<void> {
+  for (const f of await readdir(cacheDir).catch(() => [] as string[])) {
+    if (!f.startsWith(`${name}-`) || !f.endsWith('.tar')) continue;
+    const p = path.join(cacheDir, f);
+    if (Date.now() - statSync(p).mtimeMs > 3_600_000) await rm(p, { force: true });
+  }
 }
 
 /** Builds (or finds in the cache) the tarballs of every image the live tier runs. */

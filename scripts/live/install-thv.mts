@@ -18,7 +18,13 @@ import { chmod, cp, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { goCaches, liveCacheDir, pinnedToolhive, thvBinary, versionFromThvOutput } from './paths.mts';
+import {
+  goCaches,
+  liveCacheDir,
+  pinnedToolhive,
+  thvBinary,
+  versionFromThvOutput,
+} from './paths.mts';
 
 const run = promisify(execFile);
 

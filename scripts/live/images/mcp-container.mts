@@ -20,7 +20,8 @@
 // server listens on all of the container's interfaces, as container images
 // do, so that ToolHive's ingress proxy reaches it over the workload's network.
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import http, { createServer } from 'node:http';
+import { syncBuiltinESMExports } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { startBackendApi } from '../../example-mcp-server/backend-api.mts';
 import { startExampleMcpServer } from '../../example-mcp-server/mcp-server.mts';
@@ -36,7 +37,30 @@ export interface BakedBackendConfig {
   jwks: { keys: unknown[] };
 }
 
+/**
+ * ToolHive's ingress proxy is Squid with `standby=2` on its cache_peer
+ * (pkg/container/docker/squid.go@v0.44.0): it keeps idle connections to the
+ * MCP server open and sends the next request on one. Node closes an idle
+ * connection after 5 s (server.keepAliveTimeout), and Squid then answers that
+ * request itself with 502 ERR_READ_ERROR; a connection that has sent no
+ * request yet is closed after headersTimeout. MCP servers meant for ToolHive
+ * keep idle connections open; so do the servers in this image.
+ */
+function keepIdleConnections(): void {
+  const original = http.createServer;
+  http.createServer = ((...args: Parameters<typeof original>) => {
+    const server = original(...args);
+    server.keepAliveTimeout = 0;
+    // and the connections Squid opens ahead, which send no request for a while
+    server.headersTimeout = 0;
+    server.requestTimeout = 0;
+    return server;
+  }) as typeof original;
+  syncBuiltinESMExports();
+}
+
 async function serve(): Promise<void> {
+  keepIdleConnections();
   const config = JSON.parse(readFileSync(BACKEND_CONFIG_PATH, 'utf8')) as BakedBackendConfig;
   const jwksBody = JSON.stringify(config.jwks);
   const jwks = createServer((_req, res) => {
