@@ -1,7 +1,11 @@
-// What one page's run holds while its samples run.
+// What one page's run holds while its samples run: the handlers' view of the
+// page. The world behind it (world.mts) is opaque to them.
+import type { Cleanups } from './cleanups.mts';
 import type { Sample } from './extract.mts';
 import type { Anchors, Plan } from './plan.mts';
+import type { PageShell } from './shell.mts';
 import type { Artefacts, Deferred, Outcome } from './status.mts';
+import type { PageWorld, Tier } from './world.mts';
 
 export interface ShellResult {
   sample: Sample;
@@ -20,19 +24,31 @@ export interface PageContext {
   samples: Sample[];
   /** The page's temp workspace (cwd of its shell). */
   workspace: string;
+  tier: Tier;
+  world: PageWorld;
   /** Output of the last shell sample, for `doctest-output` blocks. */
   lastShell?: ShellResult;
   /** What the page may display: the real HTTP sequence, the claims before/after. */
   artefacts: Artefacts;
-  /** Run at the end of the page, last registered first, also on failure. */
-  cleanups: (() => Promise<void> | void)[];
+  /** The page's one clean-up stack (cleanups.mts). */
+  cleanups: Cleanups;
   signal: AbortSignal;
-  /** Run after each sample (e.g. the verification step placed after a given sample). */
-  afterSample: ((sample: Sample) => Promise<void>)[];
-  /** Run after the last sample, before deferred checks; a returned string is a page error. */
-  endOfPage: (() => Promise<string | undefined>)[];
-  /** Lazily started per-page services (IdP, example servers, shell); see services.mts. */
-  services: Record<string, unknown>;
+  /** The page's shell, started on first use with the world's environment, the plan's setup run in it. */
+  shell(): Promise<PageShell>;
+  /** The plan's placeholder values (the world mints the tokens). */
+  placeholders(): Promise<Record<string, string>>;
+  /**
+   * Which earlier sample last set what a later one may depend on (a shell
+   * variable, a file): a failure names it as the likely cause (`cause.mts`).
+   */
+  provenance: Map<string, Provenance>;
+}
+
+/** An earlier sample that set a shell variable, and the value it had after that sample. */
+export interface Provenance {
+  sample: Sample;
+  /** The variable's value after the sample ran (absent when it could not be read). */
+  value?: string;
 }
 
 type Result = Outcome | Deferred | undefined;

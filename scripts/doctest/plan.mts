@@ -92,6 +92,14 @@ export const PlanSchema = z
       .default({}),
     /** Default per-sample timeout, seconds. */
     timeout: z.number().positive().default(45),
+    /** Tiers the page runs in (world.mts): every page runs hermetic; `live` adds the real thv. */
+    tiers: z
+      .array(z.enum(['hermetic', 'live']))
+      .default(['hermetic'])
+      .refine(
+        (t) => t.includes('hermetic'),
+        'every page runs in the hermetic tier: keep `hermetic` in `tiers`',
+      ),
   })
   .strict();
 

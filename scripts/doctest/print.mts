@@ -22,12 +22,15 @@ export function progressLine(page: PageResult, samples: SampleResult[]): string 
   const parts = [`${n('passed')} passed`];
   if (n('failed')) parts.push(`${n('failed')} failed`);
   if (n('skipped')) parts.push(`${n('skipped')} skipped`);
-  return `${mark} ${page.page}  ${parts.join(', ')}  (${(page.durationMs / 1000).toFixed(1)} s)${page.error ? `\n    page error: ${page.error}` : ''}`;
+  const tier = page.tier === 'hermetic' ? '' : ` [${page.tier}]`;
+  return `${mark} ${page.page}${tier}  ${parts.join(', ')}  (${(page.durationMs / 1000).toFixed(1)} s)${page.error ? `\n    page error: ${page.error}` : ''}`;
 }
 
 export function failureBlock(s: SampleResult, sampleText: string | undefined): string {
   const out = [`${s.file}:${s.failureLine ?? s.line}: ${s.reason ?? 'failed'}`];
+  if (s.cause) out.push(`  likely cause: ${s.cause.file}:${s.cause.line} (${s.cause.what})`);
   if (s.page !== s.file) out.push(`  (run as part of ${s.page})`);
+  if (s.tier !== 'hermetic') out.push(`  (${s.tier} tier, against ${s.against})`);
   if (sampleText !== undefined)
     out.push(
       `  sample (\`\`\`${s.lang}${s.title ? ` title="${s.title}"` : ''}, line ${s.line}):`,
@@ -41,5 +44,6 @@ export function failureBlock(s: SampleResult, sampleText: string | undefined): s
 
 export function summaryLine(report: Report): string {
   const t = report.totals;
-  return `doctest: ${t.samples} samples — ${t.passed} passed (${t.run} run, ${t.validated} validated), ${t.failed} failed, ${t.skipped} skipped; coverage ${(report.coverage * 100).toFixed(1)}%; ${(report.durationMs / 1000).toFixed(1)} s`;
+  const notRun = t.validatedNotRun ? ` (${t.validatedNotRun} validated, not run)` : '';
+  return `doctest: ${t.samples} samples — ${t.passed} passed (${t.run} run, ${t.validated} validated), ${t.failed} failed, ${t.skipped} skipped${notRun}; coverage ${(report.coverage * 100).toFixed(1)}%; ${(report.durationMs / 1000).toFixed(1)} s`;
 }

@@ -1,14 +1,25 @@
 // The run's report: reports/doctest/report.json (shape in report.schema.json,
 // documented in README.md), reports/doctest/junit.xml, and GitHub annotations.
+// A run of some pages in some tiers MERGES into the report by page and tier:
+// the entries of what it ran replace the earlier ones, everything else stays.
 import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { TierRun } from './run.mts';
 import type { Artefacts, SampleResult } from './status.mts';
+import { TIERS, type Tier } from './world.mts';
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export interface PageResult {
   page: string;
+  tier: Tier;
+  against: string;
+  /** When and at which commit this page last ran in this tier (set when the run is reported). */
+  startedAt?: string;
+  commit?: string;
+  dirty?: boolean;
   durationMs: number;
   status: 'passed' | 'failed';
   /** A failure of the page itself (plan error, set-up failure), not of one sample. */
@@ -16,26 +27,50 @@ export interface PageResult {
   artefacts?: Artefacts;
 }
 
+export interface Totals {
+  samples: number;
+  passed: number;
+  failed: number;
+  skipped: number;
+  run: number;
+  validated: number;
+  validatedNotRun: number;
+}
+
+/** A tier of the report: what it ran against, and whether it ran. */
+export interface TierStatus {
+  tier: Tier;
+  /** `skipped`: this machine cannot run the tier (`reason`); `not-run`: no run asked for it. */
+  status: 'passed' | 'failed' | 'skipped' | 'not-run';
+  against?: string;
+  reason?: string;
+  /** Pages the last run of this tier left unfinished (Ctrl-C); their earlier entries stay. */
+  interrupted?: string[];
+  pages: number;
+  totals: Totals;
+}
+
 export interface Report {
   schemaVersion: typeof SCHEMA_VERSION;
+  /** Of the last run merged in. */
   commit: string;
   dirty: boolean;
   startedAt: string;
   durationMs: number;
   node: string;
-  totals: {
-    samples: number;
-    passed: number;
-    failed: number;
-    skipped: number;
-    run: number;
-    validated: number;
-  };
-  /** (run + validated) / samples, 0..1. */
+  tiers: TierStatus[];
+  totals: Totals;
+  /** (run + validated) / samples, 0..1: the passed samples; `validatedNotRun` are skipped ones. */
   coverage: number;
   ok: boolean;
   pages: PageResult[];
   samples: SampleResult[];
+}
+
+/** A tier this run did not run, and why (e.g. live without thv). */
+export interface SkippedTier {
+  tier: Tier;
+  reason: string;
 }
 
 export function gitCommit(root: string): { commit: string; dirty: boolean } {
@@ -62,39 +97,102 @@ export function gitCommit(root: string): { commit: string; dirty: boolean } {
   }
 }
 
-export function buildReport(
-  startedAt: Date,
-  durationMs: number,
-  pages: PageResult[],
-  samples: SampleResult[],
-  root: string,
-): Report {
+export function totalsOf(samples: SampleResult[]): Totals {
   const count = (f: (s: SampleResult) => boolean) => samples.filter(f).length;
-  const totals = {
+  const passed = (kind: SampleResult['kind']) =>
+    count((s) => s.status === 'passed' && s.kind === kind);
+  return {
     samples: samples.length,
     passed: count((s) => s.status === 'passed'),
     failed: count((s) => s.status === 'failed'),
     skipped: count((s) => s.status === 'skipped'),
-    run: count((s) => s.status === 'passed' && s.kind === 'run'),
-    validated: count((s) => s.status === 'passed' && s.kind === 'validated'),
+    run: passed('run'),
+    validated: passed('validated'),
+    validatedNotRun: count((s) => s.status === 'skipped' && s.kind === 'validated'),
   };
+}
+
+/**
+ * The report of `runs` merged into `previous` (an earlier report.json, if
+ * any, of the same schemaVersion): a (page, tier) this run finished replaces
+ * that page's entries in that tier; an interrupted page keeps its earlier
+ * ones; a tier this run `skipped` loses its earlier entries (this machine
+ * can no longer vouch for them).
+ */
+export function buildReport(
+  runs: TierRun[],
+  root: string,
+  opts: { previous?: Report; skipped?: SkippedTier[] } = {},
+): Report {
   const { commit, dirty } = gitCommit(root);
+  const started = runs.map((r) => r.startedAt.getTime());
+  const startedAt = new Date(started.length > 0 ? Math.min(...started) : Date.now());
+  const ran = new Set(runs.flatMap((r) => r.pages.map((p) => `${r.tier} ${p.page.page}`)));
+  const dropped = new Set(opts.skipped?.map((s) => s.tier));
+  const keep = (tier: Tier, page: string) => !ran.has(`${tier} ${page}`) && !dropped.has(tier);
+  const prev = opts.previous;
+  const pages: PageResult[] = [
+    ...(prev?.pages.filter((p) => keep(p.tier, p.page)) ?? []),
+    ...runs.flatMap((r) =>
+      r.pages.map((p) => ({ ...p.page, startedAt: r.startedAt.toISOString(), commit, dirty })),
+    ),
+  ].sort((a, b) => a.page.localeCompare(b.page) || TIERS.indexOf(a.tier) - TIERS.indexOf(b.tier));
+  const samples: SampleResult[] = [
+    ...(prev?.samples.filter((s) => keep(s.tier, s.page)) ?? []),
+    ...runs.flatMap((r) => r.pages.flatMap((p) => p.samples)),
+  ].sort(
+    (a, b) =>
+      a.page.localeCompare(b.page) ||
+      TIERS.indexOf(a.tier) - TIERS.indexOf(b.tier) ||
+      a.file.localeCompare(b.file) ||
+      a.line - b.line,
+  );
+  const tiers = TIERS.map((tier): TierStatus => {
+    const mine = pages.filter((p) => p.tier === tier);
+    const theirs = samples.filter((s) => s.tier === tier);
+    const run = runs.find((r) => r.tier === tier);
+    const skip = opts.skipped?.find((s) => s.tier === tier);
+    const before = prev?.tiers.find((t) => t.tier === tier);
+    const failed = mine.some((p) => p.status === 'failed');
+    const against = run?.against ?? mine[0]?.against ?? before?.against;
+    const interrupted = run ? run.interrupted : before?.interrupted;
+    return {
+      tier,
+      status: skip ? 'skipped' : mine.length === 0 ? 'not-run' : failed ? 'failed' : 'passed',
+      ...(against ? { against } : {}),
+      ...(skip ? { reason: skip.reason } : {}),
+      ...(interrupted && interrupted.length > 0 ? { interrupted } : {}),
+      pages: mine.length,
+      totals: totalsOf(theirs),
+    };
+  });
+  const totals = totalsOf(samples);
+  const checked = totals.run + totals.validated;
   return {
     schemaVersion: SCHEMA_VERSION,
     commit,
     dirty,
     startedAt: startedAt.toISOString(),
-    durationMs: Math.round(durationMs),
+    durationMs: runs.reduce((n, r) => n + r.durationMs, 0),
     node: process.version,
+    tiers,
     totals,
-    coverage:
-      totals.samples === 0
-        ? 1
-        : Math.round(((totals.run + totals.validated) / totals.samples) * 1e4) / 1e4,
+    coverage: totals.samples === 0 ? 1 : Math.round((checked / totals.samples) * 1e4) / 1e4,
     ok: totals.failed === 0 && pages.every((p) => p.status === 'passed'),
     pages,
     samples,
   };
+}
+
+/** The report at `file` when it exists and has this schemaVersion; otherwise nothing to merge into. */
+export function readPreviousReport(file: string): Report | undefined {
+  if (!existsSync(file)) return undefined;
+  try {
+    const r = JSON.parse(readFileSync(file, 'utf8')) as { schemaVersion?: unknown };
+    return r.schemaVersion === SCHEMA_VERSION ? (r as Report) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 const xml = (s: string) =>
@@ -109,10 +207,10 @@ const xml = (s: string) =>
 
 export function junit(report: Report): string {
   const suites = report.pages.map((p) => {
-    const cases = report.samples.filter((s) => s.page === p.page);
+    const cases = report.samples.filter((s) => s.page === p.page && s.tier === p.tier);
     const failures = cases.filter((s) => s.status === 'failed').length + (p.error ? 1 : 0);
     const body = cases.map((s) => {
-      const head = `    <testcase classname="${xml(p.page)}" name="${xml(s.id)}" file="${xml(s.file)}" line="${s.line}" time="${(s.durationMs / 1000).toFixed(3)}"`;
+      const head = `    <testcase classname="${xml(`${p.page} (${p.tier})`)}" name="${xml(s.id)}" file="${xml(s.file)}" line="${s.line}" time="${(s.durationMs / 1000).toFixed(3)}"`;
       if (s.status === 'passed') return `${head}/>`;
       if (s.status === 'skipped')
         return `${head}>\n      <skipped message="${xml(`${s.reason}: ${s.detail ?? ''}`)}"/>\n    </testcase>`;
@@ -121,9 +219,9 @@ export function junit(report: Report): string {
     });
     if (p.error)
       body.push(
-        `    <testcase classname="${xml(p.page)}" name="${xml(p.page)} (page)">\n      <failure message="${xml(p.error)}"/>\n    </testcase>`,
+        `    <testcase classname="${xml(`${p.page} (${p.tier})`)}" name="${xml(p.page)} (page)">\n      <failure message="${xml(p.error)}"/>\n    </testcase>`,
       );
-    return `  <testsuite name="${xml(p.page)}" tests="${body.length}" failures="${failures}" skipped="${cases.filter((s) => s.status === 'skipped').length}" time="${(p.durationMs / 1000).toFixed(3)}">\n${body.join('\n')}\n  </testsuite>`;
+    return `  <testsuite name="${xml(`${p.page} (${p.tier})`)}" tests="${body.length}" failures="${failures}" skipped="${cases.filter((s) => s.status === 'skipped').length}" time="${(p.durationMs / 1000).toFixed(3)}">\n${body.join('\n')}\n  </testsuite>`;
   });
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="doctest" tests="${report.totals.samples}" failures="${report.totals.failed}" time="${(report.durationMs / 1000).toFixed(3)}">\n${suites.join('\n')}\n</testsuites>\n`;
 }

@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { Cleanups } from './cleanups.mts';
 
 export interface ShellRun {
   exitCode: number;
@@ -14,10 +15,14 @@ export interface ShellRun {
   timedOut: boolean;
   /** The shell itself died (e.g. `set -u` on an unbound variable, or `exit`). */
   shellDied: boolean;
+  /** The run was interrupted (Ctrl-C) while the sample ran. */
+  interrupted: boolean;
 }
 
 export class PageShell {
   private proc: ChildProcess | undefined;
+  /** The process group of the current bash: outlives bash itself (background jobs). */
+  private group: number | undefined;
   private buffer = '';
   private waiter: ((line: string) => void) | undefined;
   private exited: Promise<void> | undefined;
@@ -27,11 +32,13 @@ export class PageShell {
   constructor(
     private readonly cwd: string,
     private readonly env: NodeJS.ProcessEnv,
+    private readonly page: { signal: AbortSignal; cleanups: Cleanups },
   ) {
     this.dir = path.join(cwd, '.doctest');
   }
 
   private async start(): Promise<ChildProcess> {
+    if (this.group) await this.stop(); // a bash that died between samples leaves its group
     await mkdir(this.dir, { recursive: true });
     const proc = spawn('bash', ['--noprofile', '--norc'], {
       cwd: this.cwd,
@@ -54,6 +61,8 @@ export class PageShell {
       this.waiter?.('__DOCTEST_SHELL_EXIT__');
     });
     proc.stdin?.on('error', () => {});
+    this.group = proc.pid;
+    this.page.cleanups.pid(proc.pid, { group: true });
     proc.stdin?.write('set -uo pipefail\nset -o errtrace\n');
     this.proc = proc;
     return proc;
@@ -66,11 +75,19 @@ export class PageShell {
     const out = path.join(this.dir, `out-${i}.txt`);
     const nonce = randomBytes(8).toString('hex');
     await writeFile(file, `${script}\n`);
+    const signal = this.page.signal;
     const line = await new Promise<string>((resolve) => {
       const timer = setTimeout(() => resolve('__DOCTEST_TIMEOUT__'), timeoutMs);
+      const onAbort = () => {
+        clearTimeout(timer);
+        resolve('__DOCTEST_ABORT__');
+      };
+      if (signal.aborted) onAbort();
+      signal.addEventListener('abort', onAbort, { once: true });
       this.waiter = (l) => {
         if (l.startsWith(`__DOCTEST_DONE__ ${nonce} `) || l.startsWith('__DOCTEST_SHELL_EXIT__')) {
           clearTimeout(timer);
+          signal.removeEventListener('abort', onAbort);
           resolve(l);
         }
       };
@@ -82,25 +99,32 @@ export class PageShell {
     });
     this.waiter = undefined;
     const output = await readFile(out, 'utf8').catch(() => '');
+    const result = { output, timedOut: false, shellDied: false, interrupted: false };
+    if (line === '__DOCTEST_ABORT__') {
+      await this.stop();
+      return { ...result, exitCode: -1, interrupted: true };
+    }
     if (line === '__DOCTEST_TIMEOUT__') {
       await this.stop();
-      return { exitCode: -1, output, timedOut: true, shellDied: false };
+      return { ...result, exitCode: -1, timedOut: true };
     }
     if (line.startsWith('__DOCTEST_SHELL_EXIT__')) {
+      // bash is gone, its background jobs are not: stop() kills the group
       await this.stop();
-      return { exitCode: proc.exitCode ?? -1, output, timedOut: false, shellDied: true };
+      return { ...result, exitCode: proc.exitCode ?? -1, shellDied: true };
     }
-    return { exitCode: Number(line.split(' ')[2]), output, timedOut: false, shellDied: false };
+    return { ...result, exitCode: Number(line.split(' ')[2]) };
   }
 
   /** Stops the shell and every process in its group (background jobs of samples included). */
   async stop(): Promise<void> {
-    const proc = this.proc;
+    const group = this.group;
     this.proc = undefined;
-    if (!proc?.pid) return;
+    this.group = undefined;
+    if (!group) return;
     const kill = (sig: NodeJS.Signals) => {
       try {
-        process.kill(-(proc.pid as number), sig);
+        process.kill(-group, sig);
       } catch {
         // already gone
       }

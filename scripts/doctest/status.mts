@@ -1,6 +1,7 @@
 // What a sample's run produced. Every sample ends with exactly one of these;
 // a sample that ends with none fails the run (see `noStatus`).
 import type { Sample } from './extract.mts';
+import type { Tier } from './world.mts';
 
 /** The fixed list of reasons a sample may be skipped for (documented in README.md). */
 export const SKIP_REASONS = {
@@ -35,9 +36,24 @@ export interface Artefacts {
   claims?: { subject?: Record<string, unknown>; exchanged?: Record<string, unknown> };
 }
 
+/**
+ * How a sample was checked: `run` executed; `validated` its text or output
+ * compared or validated (YAML against the schemas, JSON claims, a diagram, an
+ * output block). A skipped sample with `kind: 'validated'` was validated, not run.
+ */
+export type PassKind = 'run' | 'validated';
+
+/** An earlier sample named as the likely cause of a failure (cause.mts). */
+export interface Cause {
+  file: string;
+  line: number;
+  /** What that sample did, in words (`sets $SCOPE`). */
+  what: string;
+}
+
 export type Outcome =
-  | { status: 'passed'; kind: 'run' | 'validated'; artefacts?: Artefacts; note?: string }
-  /** `kind: 'validated'`: not run, but checked for what can be checked without running it (schema, references). */
+  | { status: 'passed'; kind: PassKind; artefacts?: Artefacts; note?: string }
+  /** `kind: 'validated'`: not run, but checked for what can be checked without running it (schema, references) — "validated, not run". */
   | { status: 'skipped'; reason: SkipReason; why: string; kind?: 'validated' }
   | {
       status: 'failed';
@@ -47,7 +63,13 @@ export type Outcome =
       diff?: string;
       /** When the failure is at a line inside the sample (e.g. a YAML field), its line in the file. */
       line?: number;
-    };
+      cause?: Cause;
+    }
+  /** The run was interrupted (Ctrl-C) while this sample ran: it has no result. */
+  | { status: 'interrupted' };
+
+/** An outcome that is a result (not an interruption). */
+export type Final = Exclude<Outcome, { status: 'interrupted' }>;
 
 /** A check that can only run at the end of the page (claims, sequence). */
 export interface Deferred {
@@ -64,7 +86,10 @@ export interface SampleResult {
   title?: string;
   hash: string;
   status: 'passed' | 'failed' | 'skipped';
-  kind?: 'run' | 'validated';
+  kind?: PassKind;
+  /** The tier whose world ran the sample, and what that world is (world.mts `against`). */
+  tier: Tier;
+  against: string;
   /** Skip reason code (from SKIP_REASONS) or the failure message. */
   reason?: string;
   /** Free text: the skip's justification, or the failure's command/output. */
@@ -74,16 +99,21 @@ export interface SampleResult {
   diff?: string;
   /** The line the failure points at (the sample's line unless a line inside it is known). */
   failureLine?: number;
+  /** An earlier sample that likely caused the failure. */
+  cause?: Cause;
   durationMs: number;
   artefacts?: Artefacts;
 }
 
 export function toResult(
   sample: Sample,
-  outcome: Outcome | undefined,
+  outcome: Final | undefined,
   durationMs: number,
+  world: { tier: Tier; against: string },
 ): SampleResult {
   const base = {
+    tier: world.tier,
+    against: world.against,
     id: sample.id,
     page: sample.page,
     file: sample.file,
@@ -119,11 +149,12 @@ export function toResult(
         ...(o.output !== undefined ? { output: o.output } : {}),
         ...(o.diff !== undefined ? { diff: o.diff } : {}),
         failureLine: o.line ?? sample.line,
+        ...(o.cause ? { cause: o.cause } : {}),
       };
   }
 }
 
-export function noStatus(sample: Sample): Outcome {
+export function noStatus(sample: Sample): Final {
   return {
     status: 'failed',
     message:
@@ -135,7 +166,7 @@ export function noStatus(sample: Sample): Outcome {
 }
 
 /** Reads `doctest-skip="reason: why"`; an unknown reason or a missing why is a failure. */
-export function skipFromMeta(sample: Sample): Outcome | undefined {
+export function skipFromMeta(sample: Sample): Final | undefined {
   const raw = sample.meta['doctest-skip'];
   if (raw === undefined) return undefined;
   const text = raw === true ? '' : raw;

@@ -10,7 +10,7 @@ import {
   startHostProxy,
   type HostProxy,
   type RecordedHttpCall,
-} from '../../scripts/lib/host-proxy.mts';
+} from '../../scripts/doctest/worlds/shared/host-proxy.mts';
 import { createTestCa } from '../../scripts/lib/test-ca.mts';
 
 let backend: http.Server;

@@ -73,7 +73,7 @@ describe('sample identity: the site and the doctest runner agree', () => {
 const jwt =
   'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZUBleGFtcGxlLmNvbSJ9.c2lnbmF0dXJlLXRoYXQtbXVzdC1ub3Qtc2hvdw';
 const report = {
-  schemaVersion: 1,
+  schemaVersion: 2,
   commit: '74f7bd5b27355b88d5f69c4fd5bab6f80cf6edc5',
   dirty: false,
   startedAt: '2026-11-26T07:53:31.858Z',
@@ -183,8 +183,8 @@ describe('badges from the report', () => {
   });
 
   it('refuses a report format it does not know', () => {
-    expect(() => summarizeReport({ ...report, schemaVersion: 2 } as never)).toThrow(
-      /schemaVersion 2/,
+    expect(() => summarizeReport({ ...report, schemaVersion: 3 } as never)).toThrow(
+      /schemaVersion 3/,
     );
   });
 });

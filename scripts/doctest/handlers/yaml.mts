@@ -15,7 +15,7 @@ import { parseManifestText, type ManifestDoc } from '../../lib/k8s-validate.mts'
 import type { Handler, PageContext } from '../context.mts';
 import type { Sample } from '../extract.mts';
 import { bindPlaceholders, missingMessage, PLACEHOLDER } from '../placeholders.mts';
-import { placeholderValues } from '../services.mts';
+import { pageLocal } from '../page-local.mts';
 import type { Outcome } from '../status.mts';
 
 const isYaml = (s: Sample) => s.lang === 'yaml' || s.lang === 'yml';
@@ -27,7 +27,7 @@ const isYaml = (s: Sample) => s.lang === 'yaml' || s.lang === 'yml';
  * everything around it.
  */
 async function boundText(sample: Sample, ctx: PageContext, skipped: boolean) {
-  const values = await placeholderValues(ctx);
+  const values = await ctx.placeholders();
   if (!skipped) return bindPlaceholders(sample.text, values);
   return {
     text: sample.text.replace(
@@ -39,10 +39,8 @@ async function boundText(sample: Sample, ctx: PageContext, skipped: boolean) {
 }
 
 /** Every Kubernetes document of the page's YAML samples (skipped ones included), parsed once. */
-async function pageDocs(ctx: PageContext): Promise<ManifestDoc[]> {
-  const cached = ctx.services['k8s-page-docs'] as Promise<ManifestDoc[]> | undefined;
-  if (cached) return cached;
-  const p = (async () => {
+const pageDocs = pageLocal((ctx: PageContext): Promise<ManifestDoc[]> =>
+  (async () => {
     const out: ManifestDoc[] = [];
     for (const s of ctx.samples.filter(isYaml)) {
       const skipped = s.meta['doctest-skip'] !== undefined;
@@ -50,10 +48,8 @@ async function pageDocs(ctx: PageContext): Promise<ManifestDoc[]> {
       out.push(...parseManifestText(text, s.file).docs.filter((d) => d.apiVersion && d.kind));
     }
     return out;
-  })();
-  ctx.services['k8s-page-docs'] = p;
-  return p;
-}
+  })(),
+);
 
 /** Parse, validate, check references; a failure, or the bound text. */
 async function check(

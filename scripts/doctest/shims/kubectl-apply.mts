@@ -4,7 +4,7 @@
 // reconciler.
 import { validateDocument } from '../../lib/k8s-core-validate.mts';
 import { parseManifestText, type ManifestDoc } from '../../lib/k8s-validate.mts';
-import type { PageContext } from '../context.mts';
+import type { PageSpec as PageContext } from '../world.mts';
 import type { ParsedArgs } from './kubectl-flags.mts';
 import { reconcile, stopServer } from './kubectl-reconcile.mts';
 import {

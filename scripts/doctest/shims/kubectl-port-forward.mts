@@ -3,8 +3,8 @@
 // one of its ports (by number or name), and a pod must be running behind it.
 // localhost:LOCAL then reaches the proxy; the command stays in the
 // foreground, as kubectl does.
-import { pageServices } from '../services.mts';
-import type { PageContext } from '../context.mts';
+import { pageServices } from '../worlds/shared/network.mts';
+import type { PageSpec as PageContext } from '../world.mts';
 import type { ParsedArgs } from './kubectl-flags.mts';
 import { err } from './kubectl-apply.mts';
 import { keyOf, type K8sState } from './kubectl-store.mts';

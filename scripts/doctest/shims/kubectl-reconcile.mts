@@ -7,7 +7,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import type { PageContext } from '../context.mts';
+import type { PageSpec as PageContext } from '../world.mts';
 import {
   keyOf,
   typeOfKind,

@@ -2,7 +2,8 @@
 // and the core kinds a page applies or shows), the objects applied so far,
 // the workloads the reconciler started, and the port-forwards open.
 import { DEFINITIONS, type CrdDefinition } from '../../lib/crds/index.mts';
-import type { PageContext } from '../context.mts';
+import type { PageSpec as PageContext } from '../world.mts';
+import { pageLocal } from '../page-local.mts';
 import type { Workload } from './workloads.mts';
 
 type Obj = Record<string, unknown> & {
@@ -191,11 +192,14 @@ export const resourceName = (t: ResourceType) =>
 
 export const keyOf = (kind: string, ns: string, name: string) => `${kind}/${ns}/${name}`;
 
+const k8sState = pageLocal((): { s?: K8sState } => ({}));
+
 export function state(ctx: PageContext): K8sState {
-  let s = ctx.services['k8s'] as K8sState | undefined;
+  const slot = k8sState(ctx);
+  let s = slot.s;
   if (!s) {
     s = { objects: new Map(), workloads: new Map(), reconciling: Promise.resolve(), forwards: [] };
-    ctx.services['k8s'] = s;
+    slot.s = s;
     const st = s;
     ctx.cleanups.push(async () => {
       for (const f of st.forwards) f();

@@ -7,7 +7,7 @@
 // columns; logs selects pods by the operator's real labels, so a selector
 // that would match nothing in a cluster matches nothing here — and, stricter
 // than kubectl, fails.
-import type { PageContext } from '../context.mts';
+import type { PageSpec as PageContext } from '../world.mts';
 import { apply, del, err } from './kubectl-apply.mts';
 import { FlagError, parseArgs, type ParsedArgs } from './kubectl-flags.mts';
 import { describe, get, wait } from './kubectl-get.mts';

@@ -54,7 +54,14 @@ export async function startShimServer(
     });
   });
   await new Promise<void>((r) => server.listen(socketPath, r));
-  return { close: () => new Promise((r) => server.close(() => r())) };
+  return {
+    // a shim call still waiting (e.g. `thv run` on a proxy that never answers) must not hold the page open
+    close: () =>
+      new Promise((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      }),
+  };
 }
 
 export async function readInput(file: string, req: ShimRequest): Promise<string> {

@@ -22,7 +22,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
-import type { PageContext } from '../context.mts';
+import type { PageSpec as PageContext } from '../world.mts';
 import { THV_AUTH_FLAGS } from '../../token-exchange-proxy/flags.mts';
 import type { ShimRequest, ShimResult } from './server.mts';
 import {

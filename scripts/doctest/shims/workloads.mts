@@ -3,10 +3,11 @@
 // each hop behind a recording tap. Stopped with the page.
 import { spawn, type ChildProcess } from 'node:child_process';
 import net, { type AddressInfo } from 'node:net';
-import { startTap } from '../../lib/host-proxy.mts';
+import { startTap } from '../worlds/shared/host-proxy.mts';
 import { startExampleMcpServer } from '../../example-mcp-server/mcp-server.mts';
-import type { PageContext } from '../context.mts';
-import { pageServices } from '../services.mts';
+import type { PageSpec as PageContext } from '../world.mts';
+import { pageServices } from '../worlds/shared/network.mts';
+import { pageLocal } from '../page-local.mts';
 
 export interface Workload {
   name: string;
@@ -27,18 +28,14 @@ export interface Workload {
   stop(): Promise<void>;
 }
 
-export function workloads(ctx: PageContext): Map<string, Workload> {
-  let m = ctx.services['workloads'] as Map<string, Workload> | undefined;
-  if (!m) {
-    m = new Map();
-    ctx.services['workloads'] = m;
-    const map = m;
-    ctx.cleanups.push(async () => {
-      for (const w of map.values()) await w.stop();
-    });
-  }
-  return m;
-}
+/** The page's workloads by name (`thv list`); each is stopped with the page. */
+export const workloads = pageLocal((ctx: PageContext): Map<string, Workload> => {
+  const map = new Map<string, Workload>();
+  ctx.cleanups.push(async () => {
+    for (const w of map.values()) await w.stop();
+  }, 'workloads');
+  return map;
+});
 
 export async function freePort(): Promise<number> {
   const s = net.createServer();
@@ -131,28 +128,39 @@ export async function startWorkload(ctx: PageContext, req: StartProxyRequest): P
     request: req,
     proc,
     stop: async () => {
-      if (w.status === 'running') {
-        w.status = 'stopped';
-        svc.hostProxy.unmapLocal(`localhost:${req.port}`);
-        svc.hostProxy.unmapLocal(`127.0.0.1:${req.port}`);
-        if (proc.exitCode === null) {
-          proc.kill('SIGTERM');
-          const t = setTimeout(() => proc.kill('SIGKILL'), 2000);
-          await exited;
-          clearTimeout(t);
-        }
-        await mcpTap.close();
-        await mcp.close();
-        await backendTap.close();
-      }
+      if (w.status === 'running') w.status = 'stopped';
+      await release();
     },
   };
+  // everything the workload started goes, once, whether it stopped, exited or never came up
+  // (a proxy that dies while starting used to leave the MCP server and both taps listening)
+  let released: Promise<void> | undefined;
+  const release = () =>
+    (released ??= (async () => {
+      svc.hostProxy.unmapLocal(`localhost:${req.port}`);
+      svc.hostProxy.unmapLocal(`127.0.0.1:${req.port}`);
+      if (proc.exitCode === null && proc.signalCode === null) {
+        proc.kill('SIGTERM');
+        const t = setTimeout(() => proc.kill('SIGKILL'), 2000);
+        await exited;
+        clearTimeout(t);
+      }
+      await mcpTap.close();
+      await mcp.close();
+      await backendTap.close();
+    })());
+  ctx.cleanups.push(release, `workload ${req.name}`);
+  ctx.cleanups.pid(proc.pid);
   proc.once('exit', () => {
     if (w.status === 'running') w.status = 'exited';
   });
   // wait for health, like thv run which returns once the proxy is up
   const deadline = Date.now() + 40_000; // generous: a loaded 2-core machine starts node+tsx slowly
   for (;;) {
+    if (ctx.signal.aborted) {
+      await w.stop();
+      throw new Error('interrupted');
+    }
     if (proc.exitCode !== null || w.status === 'exited') {
       await w.stop();
       throw new Error(logs.join('').trim() || `proxy exited with status ${proc.exitCode}`);

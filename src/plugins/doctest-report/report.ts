@@ -121,9 +121,9 @@ function mergeRecording(into: Recording | undefined, add: Recording): Recording 
 }
 
 export function summarizeReport(report: Report): VerificationData {
-  if (report.schemaVersion !== 1) {
+  if (report.schemaVersion !== 2) {
     throw new Error(
-      `doctest report: schemaVersion ${report.schemaVersion} is not supported (expected 1); update src/plugins/doctest-report`,
+      `doctest report: schemaVersion ${report.schemaVersion} is not supported (expected 2); rerun \`npm run doctest\``,
     );
   }
   const samples: Record<string, SampleVerdict> = {};

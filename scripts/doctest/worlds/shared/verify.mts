@@ -17,17 +17,13 @@ import type {
 } from '@modelcontextprotocol/sdk/shared/auth.js';
 import { decodeJwt } from 'jose';
 import { fetch as undiciFetch, ProxyAgent } from 'undici';
-import type { PageContext } from './context.mts';
-import type { Plan } from './plan.mts';
-import { pageServices, placeholderValues } from './services.mts';
-import type { HttpCall } from './status.mts';
-import { pageShell } from './handlers/bash.mts';
-import { clientConfigUrl, thvPaths } from './shims/thv-state.mts';
+import type { HttpCall } from '../../status.mts';
+import type { PageSpec, VerifyPlan } from '../../world.mts';
+import { pageServices } from './network.mts';
+import { clientConfigUrl, thvPaths } from '../../shims/thv-state.mts';
 
 const REDIRECT = 'http://127.0.0.1:8765/callback';
 const MCP_CLIENT_ID = '0oa1234567890abcdef';
-
-type VerifyPlan = NonNullable<Plan['verify']>;
 
 /** Claims shown to readers: signatures are not part of claims; nothing secret is kept. */
 function redactClaims(c: Record<string, unknown>): Record<string, unknown> {
@@ -83,9 +79,13 @@ class LoopbackLogin implements OAuthClientProvider {
   }
 }
 
-export async function runVerify(ctx: PageContext, v: VerifyPlan): Promise<string | undefined> {
-  const svc = await pageServices(ctx);
-  await pageShell(ctx); // runs the plan's hidden set-up (a page without shell samples starts its proxy there)
+/** The verify step (world.mts `PageWorld.verify`) over the page's network; `placeholders` gives bound tokens. */
+export async function runVerify(
+  spec: PageSpec,
+  v: VerifyPlan,
+  placeholders: () => Promise<Record<string, string>>,
+): Promise<string | undefined> {
+  const svc = await pageServices(spec);
   const agent = new ProxyAgent({ uri: svc.clientProxyUrl, requestTls: { ca: svc.run.ca.certPem } });
   const proxiedFetch = ((url: string | URL, init?: RequestInit) =>
     undiciFetch(url, { ...(init as object), dispatcher: agent })) as unknown as typeof fetch;
@@ -96,7 +96,7 @@ export async function runVerify(ctx: PageContext, v: VerifyPlan): Promise<string
   else {
     // as the client does: the URL its config file holds (thv client register wrote it)
     const found = clientConfigUrl(
-      thvPaths(ctx.workspace, {}),
+      thvPaths(spec.workspace, {}),
       v.url.fromClientConfig,
       v.url.server,
     );
@@ -134,7 +134,7 @@ export async function runVerify(ctx: PageContext, v: VerifyPlan): Promise<string
       }
       subjectToken = provider.tokens()?.access_token;
     } else {
-      const values = await placeholderValues(ctx);
+      const values = await placeholders();
       subjectToken = v.token ? values[v.token] : undefined;
       if (!subjectToken)
         return `verify: token "${v.token ?? ''}" is not bound in the plan (bind it with {token: …}) and login is off`;
@@ -143,7 +143,7 @@ export async function runVerify(ctx: PageContext, v: VerifyPlan): Promise<string
   } catch (err) {
     return `verify: the MCP SDK client could not connect to ${urlText}: ${(err as Error).message}`;
   } finally {
-    ctx.cleanups.push(() => agent.close());
+    spec.cleanups.push(() => agent.close(), 'verify client');
   }
   try {
     const { tools } = await session.client.listTools();
@@ -170,7 +170,7 @@ export async function runVerify(ctx: PageContext, v: VerifyPlan): Promise<string
   }
   // the HTTP sequence of the verification, in time order
   const calls = svc.calls.slice(since).sort((a, b) => a.start - b.start);
-  ctx.artefacts.httpSequence = calls.map((c): HttpCall & { start: number; end: number } => ({
+  spec.artefacts.httpSequence = calls.map((c): HttpCall & { start: number; end: number } => ({
     from: c.from,
     to: c.to,
     method: c.method,
@@ -187,7 +187,7 @@ export async function runVerify(ctx: PageContext, v: VerifyPlan): Promise<string
   if (!last?.claims)
     return `verify: the backend API accepted no token during the verification (received: ${received.map((r) => `${r.status} ${r.error ?? ''}`).join('; ') || 'nothing'})`;
   const exchanged = last.claims as Record<string, unknown>;
-  ctx.artefacts.claims = {
+  spec.artefacts.claims = {
     ...(subject ? { subject: redactClaims(subject) } : {}),
     exchanged: redactClaims(exchanged),
   };
@@ -218,28 +218,4 @@ export async function runVerify(ctx: PageContext, v: VerifyPlan): Promise<string
     }
   }
   return undefined;
-}
-
-/** Registers the verification to run after the plan's `after` sample, or at the end of the page. */
-export function scheduleVerify(ctx: PageContext): void {
-  const v = ctx.plan.verify;
-  if (!v) return;
-  let done = false;
-  const go = async () => {
-    if (done) return undefined;
-    done = true;
-    return runVerify(ctx, v);
-  };
-  const after = ctx.anchors.verifyAfter;
-  if (after !== undefined) {
-    ctx.afterSample.push(async (s) => {
-      if (s.id === after) {
-        const err = await go();
-        if (err) ctx.services['verifyError'] = err;
-      }
-    });
-  }
-  ctx.endOfPage.push(
-    async () => (ctx.services['verifyError'] as string | undefined) ?? (await go()),
-  );
 }
