@@ -9,7 +9,7 @@ import http, { type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startHostProxy, type HostProxy } from '../../lib/host-proxy.mts';
+import { startHostProxy, type HostProxy } from '../../doctest/worlds/shared/host-proxy.mts';
 import { createTestCa } from '../../lib/test-ca.mts';
 import { startMockIdp, type MockIdp } from '../../mock-idp/index.mts';
 import type { MockIdpControl } from '../../mock-idp/control-client.mts';
