@@ -34,7 +34,8 @@ import type { ProxyOptions } from './options.mts';
 import { originFormTarget, type RequestTargetError } from './request-target.mts';
 import { checkStartup } from './startup-checks.mts';
 import { exchangeToken } from './token-exchange.mts';
-import { sha256, TokenValidator, type Identity } from './token-validator.mts';
+import { TokenValidator, type Identity } from './token-validator.mts';
+import { tokenHasher } from './token-hash.mts';
 
 export interface RunningProxy {
   url: string;
@@ -49,8 +50,6 @@ export interface StartProxyExtras {
   /** Environment for INSECURE_DISABLE_URL_VALIDATION (default process.env). */
   env?: NodeJS.ProcessEnv;
 }
-
-const CACHE_HIT = { outcome: 'hit' } as const;
 
 /**
  * RFC 6750 §2.1 credentials: `Bearer <b64token>`. The scheme is
@@ -115,6 +114,7 @@ export async function startProxy(
       : pino.destination({ fd: 1, sync: false }),
   );
   const metrics = createMetrics(extras.defaultMetrics ?? false);
+  const hashToken = tokenHasher();
   const dispatcher = createIdpDispatcher(extras.caBundlePem);
   const upstream = createUpstream(options.targetUri);
   const idpTimeoutMs = options.idpTimeoutMs ?? 10_000;
@@ -243,7 +243,7 @@ export async function startProxy(
     if (validator) {
       try {
         subjectToken = bearerToken(req.headers.authorization, compat, maxTokenSize);
-        tokenHash = sha256(subjectToken);
+        tokenHash = hashToken(subjectToken);
         // Warm path: claims verified before, found synchronously (no async hop).
         identity =
           validator.cached(tokenHash) ?? (await validator.validate(subjectToken, tokenHash));
@@ -263,11 +263,11 @@ export async function startProxy(
       let headerValue: string;
       try {
         if (cache) {
-          tokenHash ??= sha256(subjectToken);
+          tokenHash ??= hashToken(subjectToken);
           const hit = cache.peek(tokenHash);
           if (hit) {
             // Warm path: an exact hash match, synchronously.
-            metrics.cache.inc(CACHE_HIT);
+            metrics.cacheHit.inc();
             headerValue = hit.headerValue;
           } else {
             const token = subjectToken;
@@ -327,11 +327,11 @@ export async function startProxy(
 
   function served(req: IncomingMessage, res: ServerResponse, expectContinue: boolean): void {
     handle(req, res, expectContinue).then(
-      (status) => metrics.responses.inc({ status: String(status) }),
+      (status) => metrics.response(status).inc(),
       (e: unknown) => {
         logger.error({ err: { message: (e as Error)?.message } }, 'request failed');
         sendInternalError(res);
-        metrics.responses.inc({ status: '500' });
+        metrics.response(500).inc();
       },
     );
   }
