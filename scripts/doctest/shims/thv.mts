@@ -18,7 +18,6 @@ import {
   existsSync,
   mkdirSync,
   readFileSync,
-  rmSync,
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
@@ -336,7 +335,7 @@ async function run(w: ThvWorld, p: ParsedThv): Promise<ShimResult> {
         : {}),
     }),
   );
-  rmSync(proxyLogPath(w.paths, name), { force: true });
+  // the proxy log is opened O_APPEND (pkg/workloads/manager.go:732): a re-run adds to it
   let wl: Workload;
   try {
     wl = await startProxy(w, request);
