@@ -7,7 +7,7 @@ import type { CredentialError, DependencyError } from './errors.mts';
 export interface ChallengeSettings {
   issuer?: string;
   resourceUrl?: string;
-  /** Only explicitly configured scopes appear in the challenge (b.5). */
+  /** Only explicitly configured scopes appear in the challenge (pkg/auth/token.go@v0.44.0 buildWWWAuthenticate). */
   scopes?: string[];
   compat: boolean;
 }
@@ -86,7 +86,7 @@ export function sendDependencyFailure(res: ServerResponse, err: DependencyError)
   );
 }
 
-/** a.7: ToolHive's answer to every exchange failure, Go's http.Error. */
+/** ToolHive's answer to every exchange failure, Go's http.Error (pkg/oauthproto/tokenexchange/middleware.go@v0.44.0). */
 export function sendToolhiveExchangeFailed(res: ServerResponse): void {
   res.writeHead(401, {
     'content-type': 'text/plain; charset=utf-8',

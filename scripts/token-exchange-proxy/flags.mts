@@ -69,7 +69,7 @@ function thv(
 }
 
 export const FLAGS: readonly FlagSpec[] = [
-  // ── what to proxy (thv proxy's own flags) ──────────────────────────────
+  // ── what to proxy (thv proxy's own flags) ──
   {
     name: 'target-uri',
     type: 'string',
@@ -94,7 +94,7 @@ export const FLAGS: readonly FlagSpec[] = [
     thvCommands: ['proxy'],
     help: 'Port to listen on (0 picks a free port; the URL is logged)',
   },
-  // ── incoming-token validation (a.2) ────────────────────────────────────
+  // ── incoming-token validation (cmd/thv/app/common.go@v0.44.0) ──
   thv(
     'oidc-issuer',
     'oidc',
@@ -143,9 +143,9 @@ export const FLAGS: readonly FlagSpec[] = [
     'oidc',
     'Resource URL for RFC 9728 metadata (empty: no resource_metadata, metadata 404)',
   ),
-  // ── outgoing remote auth (a.8): thv has them; the reference proxy does not ──
+  // ── outgoing remote auth (cmd/thv/app/proxy.go@v0.44.0): thv has them; the reference proxy does not ──
   ...remoteAuthFlags(),
-  // ── token exchange (a.3) ───────────────────────────────────────────────
+  // ── token exchange (cmd/thv/app/auth_flags.go@v0.44.0) ──
   thv('token-exchange-url', 'token-exchange', 'Token endpoint; setting it turns token exchange on'),
   thv(
     'token-exchange-client-id',

@@ -44,7 +44,7 @@ export interface IdpResponse {
   text: string;
 }
 
-const MAX_BODY = 1 << 20; // a.7: ToolHive reads at most 1 MiB
+const MAX_BODY = 1 << 20; // ToolHive reads at most 1 MiB (pkg/oauthproto/grants.go@v0.44.0)
 
 export async function idpRequest(
   dispatcher: Dispatcher,

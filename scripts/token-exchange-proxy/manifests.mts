@@ -1,5 +1,5 @@
 // --manifests: run from Kubernetes manifests as the ToolHive operator's proxy
-// would (toolhive-facts c.1–c.5). The documents are validated strictly
+// would (cmd/thv-operator/pkg/controllerutil/tokenexchange.go and pkg/oidc/resolver.go@v0.44.0). The documents are validated strictly
 // against the project's CRD schemas, references are resolved in one
 // namespace, the Secret key must exist, and the client secret reaches the
 // proxy the operator's way: as TOOLHIVE_TOKEN_EXCHANGE_CLIENT_SECRET.
@@ -140,7 +140,7 @@ export function planFromManifests(files: string[], args: ParsedArgs): ManifestPl
   const proxyPort = (spec.proxyPort as number | undefined) ?? 8080;
   const containerEnv: Record<string, string> = {};
 
-  // c.2, c.3: provider settings from MCPOIDCConfig, audience/scopes from the reference.
+  // cmd/thv-operator/pkg/oidc/resolver.go@v0.44.0: provider settings from MCPOIDCConfig, audience/scopes from the reference.
   let oidc: OidcOptions | undefined;
   let resourceUrl: string | undefined;
   const oidcRef = spec.oidcConfigRef as
@@ -176,12 +176,12 @@ export function planFromManifests(files: string[], args: ParsedArgs): ManifestPl
         `MCPOIDCConfig/${cfg.name}: kubernetesServiceAccount runs with issuer ${issuer}; no cluster CA or SA token here`,
       );
     }
-    // c.3: the operator's default resource URL (not the proxy Service's host).
+    // resolver.go createServiceURL@v0.44.0: the operator's default resource URL (not the proxy Service's host).
     resourceUrl =
       oidcRef.resourceUrl || `http://${server.name}.${ns}.svc.cluster.local:${proxyPort}`;
   }
 
-  // c.1, c.4, c.5: MCPExternalAuthConfig of type tokenExchange.
+  // MCPExternalAuthConfig of type tokenExchange (controllerutil/tokenexchange.go@v0.44.0).
   let tokenExchange: TokenExchangeOptions | undefined;
   const extRef = spec.externalAuthConfigRef as { name: string } | undefined;
   if (extRef) {
@@ -192,7 +192,7 @@ export function planFromManifests(files: string[], args: ParsedArgs): ManifestPl
       const t = espec.tokenExchange as Obj;
       const ref = t.clientSecretRef as { name: string; key: string } | undefined;
       if (ref) {
-        // c.4: the operator checks the Secret and key exist; c.5: env var on the proxy container.
+        // addTokenExchangeConfig checks the Secret and key exist; GenerateTokenExchangeEnvVars sets the env var.
         containerEnv[ENV_TOKEN_EXCHANGE_CLIENT_SECRET] = secretValue(
           secrets,
           ext,
@@ -212,7 +212,7 @@ export function planFromManifests(files: string[], args: ParsedArgs): ManifestPl
       tokenExchange = {
         tokenUrl: t.tokenUrl as string,
         clientId: (t.clientId as string | undefined) || undefined,
-        // The RunConfig leaves the secret out; the middleware reads the env var (a.4).
+        // The RunConfig leaves the secret out; the middleware reads the env var (pkg/oauthproto/tokenexchange/middleware.go@v0.44.0 EnvClientSecret).
         clientSecret: containerEnv[ENV_TOKEN_EXCHANGE_CLIENT_SECRET],
         audience: (t.audience as string | undefined) || undefined,
         scopes: (t.scopes as string[] | undefined) ?? [],

@@ -1,6 +1,6 @@
 // Turns parsed flags into the proxy's options, with ToolHive's resolution
-// rules for the client secret (toolhive-facts a.4) and the subject token
-// type (a.5).
+// rules for the client secret (cmd/thv/app/auth_flags.go@v0.44.0) and the subject token
+// type (pkg/oauthproto/tokenexchange/exchange.go@v0.44.0 NormalizeTokenType).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { FlagError, flagValue, type ParsedArgs } from './flags.mts';
@@ -80,7 +80,7 @@ export function normalizeSubjectTokenType(
   );
 }
 
-/** a.4: the flag, else the file (trimmed; unreadable or empty is an error), else the env var. */
+/** auth_flags.go resolveSecret@v0.44.0: the flag, else the file (trimmed; unreadable or empty is an error), else the env var. */
 export function resolveClientSecret(
   flagSecret: string,
   secretFile: string,
@@ -167,7 +167,7 @@ export function optionsFromArgs(
   const jwksUrl = flagValue<string>(args, 'oidc-jwks-url');
   const introspectionUrl = flagValue<string>(args, 'oidc-introspection-url');
   let oidc: OidcOptions | undefined;
-  // `thv proxy` turns OIDC on with an issuer, JWKS URL or introspection URL (a.2).
+  // `thv proxy` turns OIDC on with an issuer, JWKS URL or introspection URL (cmd/thv/app/common.go@v0.44.0 IsOIDCEnabled).
   if (issuer || jwksUrl || introspectionUrl) {
     if (!issuer && !jwksUrl) {
       throw new FlagError(
@@ -203,7 +203,7 @@ export function optionsFromArgs(
     };
   }
 
-  // a.3: the token URL turns exchange on; without it the other flags are ignored.
+  // auth_flags.go BuildTokenExchangeConfig@v0.44.0: the token URL turns exchange on; without it the other flags are ignored.
   const tokenUrl = flagValue<string>(args, 'token-exchange-url');
   let tokenExchange: TokenExchangeOptions | undefined;
   if (tokenUrl) {

@@ -221,7 +221,7 @@ export async function startProxy(
       return 200;
     }
     if (url.startsWith('/.well-known/')) {
-      // b.6: RFC 9728 metadata, outside the auth chain.
+      // RFC 9728 metadata, outside the auth chain (pkg/auth/well_known.go@v0.44.0).
       const path = url.split('?')[0] as string;
       if (
         oidc &&
@@ -251,7 +251,7 @@ export async function startProxy(
         return refuse(res, e, 'incoming token refused');
       }
     } else if (req.headers.authorization) {
-      // a.7 (b): without OIDC, a bearer token is exchanged unvalidated; none passes through.
+      // pkg/oauthproto/tokenexchange/middleware.go@v0.44.0: without OIDC, a bearer token is exchanged unvalidated; none passes through.
       try {
         subjectToken = bearerToken(req.headers.authorization, compat, maxTokenSize);
       } catch {

@@ -1,5 +1,5 @@
-// RFC 8693 token exchange, sent exactly as ToolHive sends it (toolhive-facts
-// a.6) and checked as ToolHive checks the answer (a.7). Failures are told
+// RFC 8693 token exchange, sent exactly as ToolHive sends it (pkg/oauthproto/
+// tokenexchange/exchange.go@v0.44.0) and checked as ToolHive checks the answer (grants.go). Failures are told
 // apart: the IdP refusing the subject token, or the IdP failing.
 import { decodeJwt } from 'jose';
 import type { Dispatcher } from 'undici';
@@ -16,7 +16,7 @@ export interface ExchangedToken {
   expiresAtMs?: number;
 }
 
-/** The form body: Go's url.Values.Encode sorts the keys (a.6). */
+/** The form body: Go's url.Values.Encode sorts the keys (pkg/oauthproto/grants.go@v0.44.0). */
 export function buildExchangeBody(cfg: TokenExchangeOptions, subjectToken: string): string {
   const fields: Record<string, string> = {
     // RFC 8693 §2.1
@@ -34,7 +34,7 @@ export function buildExchangeBody(cfg: TokenExchangeOptions, subjectToken: strin
     .join('&');
 }
 
-/** Headers: Content-Type, and HTTP Basic only when both id and secret are set (a.6). */
+/** Headers: Content-Type, and HTTP Basic only when both id and secret are set (exchange.go@v0.44.0). */
 export function buildExchangeHeaders(cfg: TokenExchangeOptions): Record<string, string> {
   const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
   if (cfg.clientId && cfg.clientSecret) {
@@ -198,7 +198,7 @@ export async function exchangeToken(
     compat,
   );
   let expiresAtMs: number | undefined;
-  const expiresIn = Number(body.expires_in); // a number or a numeric string (a.7)
+  const expiresIn = Number(body.expires_in); // a number or a numeric string (grants.go ParseTokenResponse@v0.44.0)
   if (body.expires_in !== undefined && Number.isFinite(expiresIn))
     expiresAtMs = Date.now() + expiresIn * 1000;
   try {

@@ -1,6 +1,6 @@
 // Validation of incoming bearer tokens: JWTs against the issuer's JWKS (with
 // jose), opaque tokens by RFC 7662 introspection. Mirrors ToolHive's checks
-// (toolhive-facts b.1–b.4) and adds what it lacks: a JWKS refetch on an
+// (pkg/auth/token.go@v0.44.0) and adds what it lacks: a JWKS refetch on an
 // unknown kid (with a cool-down), a configurable clock skew, and a cache of
 // verified claims keyed by the token's SHA-256, never kept past `exp`.
 import { hash } from 'node:crypto';
@@ -19,7 +19,7 @@ import { CredentialError, DependencyError, redactUrl } from './errors.mts';
 import { idpRequest, IdpUnreachableError } from './idp-http.mts';
 import type { OidcOptions } from './options.mts';
 
-// b.2: RSA and ECDSA only; PS*, EdDSA, HS* and none are refused.
+// token.go validateTokenHeader@v0.44.0: RSA and ECDSA only; PS*, EdDSA, HS* and none are refused.
 export const ALLOWED_ALGS = ['RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512'];
 
 export interface Identity {
@@ -245,7 +245,7 @@ export class TokenValidator {
     } catch {
       header = {};
     }
-    // b.1: only a token that is not a compact JWS goes to introspection.
+    // token.go ValidateToken@v0.44.0: only a token that is not a compact JWS goes to introspection.
     const isJws = token.split('.').length === 3 && typeof header.alg === 'string';
     const identity = isJws ? await this.validateJwt(token, header) : await this.introspect(token);
     // Never cache past exp; an introspection answer only for a short while
@@ -296,7 +296,7 @@ export class TokenValidator {
   private classify(e: unknown): Error {
     if (e instanceof CredentialError) return e;
     if (e instanceof DependencyError || e instanceof IdpUnreachableError) {
-      // b.5: ToolHive answers an IdP outage with 401 invalid_token.
+      // token.go@v0.44.0: ToolHive answers an IdP outage with 401 invalid_token.
       if (this.s.compat) return new CredentialError('invalid_token', 'failed to fetch the JWKS');
       if (e instanceof IdpUnreachableError) {
         return new DependencyError(
@@ -413,7 +413,7 @@ function isAccessTokenType(type: unknown): boolean {
 }
 
 function toIdentity(payload: JWTPayload, subRequired: boolean): Identity {
-  // b.2: ToolHive requires a non-empty string sub to build the identity.
+  // token.go validateClaims@v0.44.0: ToolHive requires a non-empty string sub to build the identity.
   if (payload.sub !== undefined && typeof payload.sub !== 'string') {
     throw new CredentialError('invalid_token', 'the subject (sub) is not a string');
   }

@@ -1,5 +1,5 @@
 // The project's own definitions of the ToolHive CRDs (written from
-// toolhive-facts c.1–c.3), plus the core Secret, for --manifests and the
+// cmd/thv-operator/api/v1beta1/*_types.go@v0.44.0), plus the core Secret, for --manifests and the
 // doctest runner's kubectl shim.
 import { mcpExternalAuthConfigCrd } from './mcpexternalauthconfig.mts';
 import { mcpOidcConfigCrd } from './mcpoidcconfig.mts';

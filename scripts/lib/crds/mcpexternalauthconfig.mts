@@ -1,4 +1,4 @@
-// MCPExternalAuthConfig (toolhive-facts c.1), v1beta1.
+// MCPExternalAuthConfig (cmd/thv-operator/api/v1beta1/mcpexternalauthconfig_types.go@v0.44.0), v1beta1.
 import {
   age,
   configStatus,

@@ -1,4 +1,4 @@
-// MCPOIDCConfig (toolhive-facts c.2), v1beta1.
+// MCPOIDCConfig (cmd/thv-operator/api/v1beta1/mcpoidcconfig_types.go@v0.44.0), v1beta1.
 import {
   age,
   bool,

@@ -1,4 +1,4 @@
-// MCPServer (toolhive-facts c.3), v1beta1: the fields the guides and the
+// MCPServer (cmd/thv-operator/api/v1beta1/mcpserver_types.go@v0.44.0), v1beta1: the fields the guides and the
 // proxy use, typed; the rest of the real spec's fields are accepted as
 // opaque objects so that real manifests still validate.
 import {
