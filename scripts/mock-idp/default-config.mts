@@ -1,5 +1,5 @@
-// The default configuration: the tenants the guides use (see the team brief,
-// "Shared facts"). Secrets here are fixtures of the mock, never real secrets.
+// The default configuration: the tenants, clients and users the guides' examples
+// use. Secrets here are fixtures of the mock, never real secrets.
 import type { MockIdpConfig, UserConfig } from './config.mts';
 
 export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
