@@ -16,6 +16,7 @@ import {
   redirect,
   sendJson,
   sendOAuthError,
+  vendorError,
 } from './http-util.mts';
 import { OAuthError } from './oauth-error.mts';
 import { redactParams, type RequestLog, type RequestLogEntry } from './request-log.mts';
@@ -319,9 +320,10 @@ export function createApp(options: AppOptions) {
       }
     } catch (error) {
       if (!(error instanceof OAuthError)) throw error;
-      entry.status = error.status;
-      entry.error = error.error;
-      entry.errorDescription = profile.describe(error.reason) ?? error.description;
+      const answered = vendorError(error, profile);
+      entry.status = answered.status;
+      entry.error = answered.body.error;
+      entry.errorDescription = answered.body.error_description;
       finish();
       sendOAuthError(res, error, profile);
     }

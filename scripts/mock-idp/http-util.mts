@@ -84,12 +84,22 @@ export function sendJson(
   });
 }
 
+/** The vendor's answer to an error: status and RFC 6749 §5.2 body `{error, error_description}`. */
+export function vendorError(error: OAuthError, profile: VendorProfile | undefined) {
+  const answer = profile?.answer?.(error.reason, error.detail);
+  return {
+    status: answer?.status ?? error.status,
+    body: {
+      error: answer?.error ?? error.error,
+      error_description:
+        answer?.description ?? profile?.describe(error.reason) ?? error.description,
+    },
+  };
+}
+
 /** The vendor's error body: RFC 6749 §5.2 `{error, error_description}`. */
 export function errorBody(error: OAuthError, profile: VendorProfile | undefined) {
-  return {
-    error: error.error,
-    error_description: profile?.describe(error.reason) ?? error.description,
-  };
+  return vendorError(error, profile).body;
 }
 
 export function sendOAuthError(
@@ -97,7 +107,8 @@ export function sendOAuthError(
   error: OAuthError,
   profile: VendorProfile | undefined,
 ): void {
-  sendJson(res, error.status, errorBody(error, profile), error.headers);
+  const { status, body } = vendorError(error, profile);
+  sendJson(res, status, body, error.headers);
 }
 
 export function redirect(res: ServerResponse, location: string): void {

@@ -41,6 +41,9 @@ export type ErrorReason =
   | 'subject_token_revoked'
   | 'subject_token_audience'
   | 'audience_not_allowed'
+  | 'audience_unknown'
+  | 'subject_token_type_unsupported'
+  | 'public_client_exchange'
   | 'audience_malformed'
   | 'scope_not_allowed'
   | 'code_invalid'
@@ -62,7 +65,16 @@ export class OAuthError extends Error {
     /** Vendor-neutral description, used when the vendor profile has no wording of its own. */
     readonly description: string,
     readonly headers: Record<string, string> = {},
+    /** The offending value (a scope string, an audience, a parameter name), for vendor wording. */
+    readonly detail?: string,
   ) {
     super(`${error}: ${description}`);
   }
+}
+
+/** How a vendor answers an error: status, code and wording, each optional. */
+export interface VendorAnswer {
+  status?: number;
+  error?: OAuthErrorCode;
+  description?: string;
 }

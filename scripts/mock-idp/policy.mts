@@ -68,19 +68,27 @@ export function targetAudience(
       `audience "${audience}" is not the full resource name of a workload identity pool provider`,
     );
   // RFC 8693 §2.2.2: invalid_target when the target is unknown or not allowed for the client.
-  if (!server.config.audiences.includes(audience))
+  // Keycloak: every client of the realm is a known audience.
+  const known =
+    server.config.audiences.includes(audience) ||
+    (server.tenant.vendor === 'keycloak' && server.tenant.clients.has(audience));
+  if (!known)
     throw new OAuthError(
       400,
       'invalid_target',
-      'audience_not_allowed',
+      'audience_unknown',
       `unknown audience "${audience}" (this server issues for ${server.config.audiences.join(', ')})`,
+      {},
+      audience,
     );
-  if (!policy.audiences.includes(audience))
+  if (!policy.audiences.includes(audience) || !server.config.audiences.includes(audience))
     throw new OAuthError(
       400,
       'invalid_target',
       'audience_not_allowed',
       `the client may not request audience "${audience}"`,
+      {},
+      audience,
     );
   return audience;
 }
@@ -100,6 +108,8 @@ export function grantedScopes(
       'invalid_scope',
       'scope_not_allowed',
       `unknown scope(s): ${unknown.join(' ')}`,
+      {},
+      requested,
     );
   const denied = scopes.filter((s) => !policy.scopes.includes(s));
   if (denied.length)
@@ -108,6 +118,8 @@ export function grantedScopes(
       'invalid_scope',
       'scope_not_allowed',
       `the client may not request scope(s): ${denied.join(' ')}`,
+      {},
+      requested,
     );
   return scopes;
 }

@@ -59,6 +59,18 @@ export async function handleTokenRequest(request: TokenRequest): Promise<TokenOu
   }
   if (!grantType)
     throw new OAuthError(400, 'invalid_request', 'missing_parameter', 'grant_type is required');
+  // Keycloak refuses token exchange to public clients before anything else.
+  if (
+    grantType === TOKEN_EXCHANGE_GRANT &&
+    server.tenant.vendor === 'keycloak' &&
+    client?.method === 'none'
+  )
+    throw new OAuthError(
+      400,
+      'invalid_client',
+      'public_client_exchange',
+      `client "${client.client.clientId}" is a public client; token exchange needs a confidential client`,
+    );
   if (
     !SUPPORTED_GRANTS.includes(grantType) ||
     (!profile.requiresClientAuthentication && grantType !== TOKEN_EXCHANGE_GRANT)
@@ -101,12 +113,19 @@ export async function handleTokenRequest(request: TokenRequest): Promise<TokenOu
 function required(params: Form, name: string): string {
   const value = params.get(name);
   if (!value)
-    throw new OAuthError(400, 'invalid_request', 'missing_parameter', `${name} is required`);
+    throw new OAuthError(
+      400,
+      'invalid_request',
+      'missing_parameter',
+      `${name} is required`,
+      {},
+      name,
+    );
   return value;
 }
 
 export interface IssueInput {
-  audience: string;
+  audience: string | string[];
   scopes: string[];
   clientId: string;
   user?: UserConfig;
@@ -331,7 +350,7 @@ async function tokenExchange(
     throw new OAuthError(
       400,
       'invalid_request',
-      'unsupported_token_type',
+      'subject_token_type_unsupported',
       `subject_token_type "${subjectTokenType}" is not supported here (supported: ${profile.subjectTokenTypes.join(', ')})`,
     );
   // RFC 8693 §2.1: actor_token_type is REQUIRED when actor_token is present, and only then.
@@ -376,11 +395,16 @@ async function tokenExchange(
   const policy = client
     ? clientPolicy(client, server)
     : { audiences: server.config.audiences, scopes: server.config.scopes };
-  // Keycloak: without `audience`, the target is the requesting client itself.
-  const audience =
-    server.tenant.vendor === 'keycloak' && client && params.all('audience').length === 0
-      ? client.clientId
-      : targetAudience(request, policy);
+  // Keycloak: without `audience`, the token is for every audience the
+  // requesting client reaches through its client scopes (measured against
+  // Keycloak 26.5; https://www.keycloak.org/securing-apps/token-exchange).
+  const keycloakDefault =
+    server.tenant.vendor === 'keycloak' && client && params.all('audience').length === 0;
+  const audience = keycloakDefault
+    ? policy.audiences.length === 1
+      ? (policy.audiences[0] as string)
+      : policy.audiences
+    : targetAudience(request, policy);
   const scopes = grantedScopes(params.get('scope'), server, policy);
   const sub = typeof subject.payload.sub === 'string' ? subject.payload.sub : undefined;
   const user = server.tenant.users.find((u) => profile.userSubject(u) === sub || u.login === sub);

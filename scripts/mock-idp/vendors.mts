@@ -2,7 +2,7 @@
 // claim names and error wording. Sources are public and named next to each rule.
 import type { JWTPayload } from 'jose';
 import type { Vendor } from './config.mts';
-import type { ErrorReason } from './oauth-error.mts';
+import type { ErrorReason, VendorAnswer } from './oauth-error.mts';
 
 export type EndpointName =
   | 'authorize'
@@ -36,7 +36,7 @@ export interface RouteMatch {
 /** Inputs for a vendor's access-token claims. */
 export interface AccessTokenInput {
   issuer: string;
-  audience: string;
+  audience: string | string[];
   scopes: string[];
   clientId: string;
   lifetimeSeconds: number;
@@ -67,6 +67,8 @@ export interface VendorProfile {
   requiresClientAuthentication: boolean;
   /** Vendor wording of error_description, where a public source shows it. */
   describe(reason: ErrorReason): string | undefined;
+  /** Vendor status, code and wording where they differ from the RFC's (measured against the real server). */
+  answer?(reason: ErrorReason, detail: string | undefined): VendorAnswer | undefined;
   /** The user's `sub` in this vendor's access tokens (ID tokens carry the user id). */
   userSubject(user: { login: string; id: string }): string;
   /** JOSE `typ` header of access tokens; undefined for none. */
@@ -188,7 +190,7 @@ export const okta: VendorProfile = {
 // Token exchange and layout: https://www.keycloak.org/securing-apps/token-exchange
 //   (standard token exchange at /realms/{realm}/protocol/openid-connect/token; the
 //   requesting client must be in the subject token's aud; `audience` names the
-//   target client and defaults to the requesting client; the issued token's azp is
+//   target client and defaults to the audiences the client reaches; the issued token's azp is
 //   the requesting client; scope is a string).
 // Error codes in exchange follow RFC 8693 since keycloak/keycloak#31788.
 // ---------------------------------------------------------------------------
@@ -227,9 +229,13 @@ export const keycloak: VendorProfile = {
       if (m[4]) return { serverId: m[1], endpoint: m[4] as EndpointName };
       return { serverId: m[1], endpoint: 'registration' };
     }
+    // RFC 8414 §3.1 path-insertion: Keycloak 26.5 serves it for the OAuth 2.0
+    // metadata and answers 404 for openid-configuration (measured,
+    // test/integration/keycloak-live.test.mts).
     const root = HOST_ROOT_WELL_KNOWN.exec(path);
     const realm = root && /^\/realms\/([A-Za-z0-9._-]+)$/.exec(root[2] ?? '');
-    if (root && realm) return { serverId: realm[1], endpoint: root[1] as EndpointName };
+    if (root && realm && root[1] === 'oauth-authorization-server')
+      return { serverId: realm[1], endpoint: 'oauth-authorization-server' };
     return undefined;
   },
   accessTokenClaims(input) {
@@ -249,18 +255,76 @@ export const keycloak: VendorProfile = {
       ...(u?.name ? { name: u.name } : {}),
     };
   },
-  subjectTokenTypes: [TOKEN_TYPE.accessToken, TOKEN_TYPE.jwt],
+  // "Parameter 'subject_token' supports access tokens only" (Keycloak 26.5, measured).
+  subjectTokenTypes: [TOKEN_TYPE.accessToken],
   supportsResourceIndicator: false,
   requiresAudience: false,
   requiresClientAuthentication: true,
   describe(reason) {
     switch (reason) {
-      // Keycloak's wording, quoted in Stirling-Tools/Stirling-PDF#6567 (Keycloak
-      // 2x answers error "unauthorized_client" there; the mock keeps the RFC 6749
-      // §5.2 code invalid_client).
+      // Keycloak's wording, quoted in Stirling-Tools/Stirling-PDF#6567.
       case 'client_authentication_failed':
       case 'unknown_client':
         return 'Invalid client or Invalid client credentials';
+      default:
+        return undefined;
+    }
+  },
+  // Status, code and wording of Keycloak 26.5's standard token exchange and
+  // client authentication, measured against the real server by
+  // test/integration/keycloak-live.test.mts (setup: scripts/live/keycloak/).
+  answer(reason, detail) {
+    switch (reason) {
+      // A wrong secret is unauthorized_client; an unknown client stays invalid_client.
+      case 'client_authentication_failed':
+        return {
+          status: 401,
+          error: 'unauthorized_client',
+          description: 'Invalid client or Invalid client credentials',
+        };
+      case 'subject_token_audience':
+        return {
+          status: 403,
+          error: 'access_denied',
+          description: 'Client is not within the token audience',
+        };
+      case 'audience_unknown':
+        return { status: 400, error: 'invalid_client', description: 'Audience not found' };
+      case 'audience_not_allowed':
+        return {
+          status: 400,
+          error: 'invalid_request',
+          description: `Requested audience not available: ${detail ?? ''}`,
+        };
+      case 'scope_not_allowed':
+        return {
+          status: 400,
+          error: 'invalid_scope',
+          description: `Invalid scopes: ${detail ?? ''}`,
+        };
+      case 'subject_token_type_unsupported':
+        return {
+          status: 400,
+          error: 'invalid_request',
+          description: "Parameter 'subject_token' supports access tokens only",
+        };
+      case 'missing_parameter':
+        return detail === 'subject_token_type'
+          ? {
+              status: 400,
+              error: 'invalid_request',
+              description: "Parameter 'subject_token_type' required for standard token exchange",
+            }
+          : undefined;
+      case 'subject_token_invalid':
+      case 'subject_token_revoked':
+        return { status: 400, error: 'invalid_request', description: 'Invalid token' };
+      case 'public_client_exchange':
+        return {
+          status: 400,
+          error: 'invalid_client',
+          description: 'Public client is not allowed to exchange token',
+        };
       default:
         return undefined;
     }
@@ -363,6 +427,7 @@ export const googleSts: VendorProfile = {
         return 'Invalid value for "audience". This value should be the full resource name of the Identity Provider. See https://cloud.google.com/iam/docs/reference/sts/rest/v1/TopLevel/token for the list of possible formats.';
       // google-github-actions/auth#334
       case 'audience_not_allowed':
+      case 'audience_unknown':
         return 'The target service indicated by the "audience" parameters is invalid. This might either be because the pool or provider is disabled or deleted or because it doesn\'t exist.';
       default:
         return undefined;

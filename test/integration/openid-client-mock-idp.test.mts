@@ -213,7 +213,10 @@ describe.each(CASES)('openid-client 6 against the mock $vendor profile', (c) => 
         subject_token_type: ACCESS_TOKEN_TYPE,
         ...c.exchange.params,
       }),
-    ).rejects.toMatchObject({ error: 'invalid_grant' });
+    ).rejects.toMatchObject({
+      // Keycloak answers invalid_request "Invalid token" (Keycloak 26.5, measured).
+      error: c.vendor === 'keycloak' ? 'invalid_request' : 'invalid_grant',
+    });
   });
 
   it('dynamic client registration (RFC 7591), then client credentials as the new client', async () => {

@@ -116,7 +116,7 @@ describe('client authentication (RFC 6749 §2.3.1, §5.2)', () => {
     expect(r.json.error_description).toMatch(/^Cannot supply multiple client credentials/);
   });
 
-  it('keycloak wording on a wrong secret', async () => {
+  it('keycloak: 401 unauthorized_client and its wording on a wrong secret (Keycloak 26.5, measured)', async () => {
     const r = await postForm(
       idp.server('mcp').endpoints.token as string,
       { grant_type: 'client_credentials' },
@@ -124,7 +124,7 @@ describe('client authentication (RFC 6749 §2.3.1, §5.2)', () => {
         authorization: basic('toolhive-exchange', 'wrong'),
       },
     );
-    expectOAuthError(r, 401, 'invalid_client');
+    expectOAuthError(r, 401, 'unauthorized_client');
     expect(r.json.error_description).toBe('Invalid client or Invalid client credentials');
   });
 });
