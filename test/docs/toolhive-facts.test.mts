@@ -78,13 +78,15 @@ describe('CLI guide: the resource URL is the one thv gives clients', () => {
   // pkg/workloads/types/types.go@v0.44.0 builds the workload URL with
   // transport.LocalhostIPv4 (pkg/transport/http.go@v0.44.0: "127.0.0.1");
   // `thv list`, `thv client setup` and `thv client register` all write it.
-  it('binds RESOURCE_URL to a 127.0.0.1 URL and verifies through it', () => {
+  it('binds RESOURCE_URL to a 127.0.0.1 URL and verifies through the URL a client is given', () => {
     const plan = parseYaml(read(CLI_PLAN)) as {
       bind: Record<string, unknown>;
-      verify: { url: string };
+      verify: { url: string | { fromClientConfig: string } };
     };
     expect(new URL(String(plan.bind['RESOURCE_URL'])).hostname).toBe('127.0.0.1');
-    expect(new URL(plan.verify.url).hostname).toBe('127.0.0.1');
+    // The verify step connects through what `thv client register` wrote.
+    expect(plan.verify.url).toEqual({ fromClientConfig: 'vscode' });
+    says(read(CLI), /^thv client register vscode$/m, CLI);
   });
   it('sends no sample to localhost:<port>, which a client given 127.0.0.1 never uses', () => {
     const bad = fences(withPartials(CLI)).filter((f) => /localhost:\d+/.test(f.body));
