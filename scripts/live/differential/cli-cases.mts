@@ -1,79 +1,116 @@
-// The `thv` CLI surface the guides use, to compare the real thv with the
-// doctest's thv shim (scripts/doctest/bin/thv). These need a container
-// runtime with the guides' images (scripts/live/environment.mts,
-// startLiveRuntime); until the suite drives them, each carries the reason it
-// did not run, and the report counts it as skipped, never as agreeing.
+// The `thv` CLI surface the guides use, sent to the real thv (on the live
+// runtime) and to the doctest's thv shim (scripts/doctest/bin/thv). Each case
+// is a list of command lines run in order in a fresh HOME; `<SECRET_FILE>` and
+// `<EMPTY_FILE>` stand for files the runner writes there.
+import { EXCHANGE_CLIENT_ID, EXCHANGE_CLIENT_SECRET, OKTA_BACKEND_TOKEN_URL } from './cases.mts';
+
+/** The image the cases run; the live runtime gives its example MCP server image this name. */
+export const CLI_IMAGE = 'ghcr.io/example/backend-mcp-server:latest';
+
+/** A step that waits until `thv list` shows the workload (not compared). */
+export const WAIT = '<wait until listed>';
+const waitFor = (name = 'fetch') => [WAIT, name];
+
 export interface CliCase {
   id: string;
   title: string;
   /** The thv command lines, in order (state carries over within a case). */
   steps: string[][];
-  /** Why the case did not run. */
-  skip?: string;
+  /** Variables both sides get (a secret from the environment). */
+  env?: Record<string, string>;
 }
 
-const NEEDS_RUNTIME =
-  'needs a container runtime with the guides’ images (startLiveRuntime in scripts/live/environment.mts); not driven yet';
-
-const run = (...extra: string[]) => ['run', '--name', 'fetch', ...extra, 'fetch'];
+const exchange = [
+  '--token-exchange-url',
+  OKTA_BACKEND_TOKEN_URL,
+  '--token-exchange-client-id',
+  EXCHANGE_CLIENT_ID,
+  '--token-exchange-audience',
+  'backend-api',
+];
+const run = (...extra: string[]) => [
+  'run',
+  '--name',
+  'fetch',
+  '--transport',
+  'streamable-http',
+  ...extra,
+  CLI_IMAGE,
+];
 
 export const CLI_CASES: CliCase[] = [
   {
     id: 'cli/run-unknown-flag',
     title: 'thv run with an unknown flag',
-    steps: [run('--no-such-flag')],
+    steps: [run('--no-such-flag'), ['list', '--all']],
   },
   {
     id: 'cli/run-bad-enum',
     title: 'thv run --transport with a bad value',
-    steps: [run('--transport', 'carrier-pigeon')],
+    steps: [['run', '--name', 'fetch', '--transport', 'carrier-pigeon', CLI_IMAGE]],
   },
   {
     id: 'cli/run-secret-flag',
     title: 'token-exchange secret from the flag',
-    steps: [run('--token-exchange-client-secret', 'mock-only-exchange-secret')],
+    steps: [
+      run(...exchange, '--token-exchange-client-secret', EXCHANGE_CLIENT_SECRET),
+      waitFor(),
+      ['list'],
+    ],
   },
   {
     id: 'cli/run-secret-file',
     title: 'token-exchange secret from a file',
-    steps: [run('--token-exchange-client-secret-file', '<SECRET_FILE>')],
+    steps: [
+      run(...exchange, '--token-exchange-client-secret-file', '<SECRET_FILE>'),
+      waitFor(),
+      ['list'],
+    ],
   },
   {
     id: 'cli/run-secret-env',
     title: 'token-exchange secret from TOOLHIVE_TOKEN_EXCHANGE_CLIENT_SECRET',
-    steps: [run()],
+    steps: [run(...exchange), waitFor(), ['list']],
+    env: { TOOLHIVE_TOKEN_EXCHANGE_CLIENT_SECRET: EXCHANGE_CLIENT_SECRET },
   },
   {
     id: 'cli/run-secret-empty-file',
     title: 'token-exchange secret file that is empty',
-    steps: [run('--token-exchange-client-secret-file', '<EMPTY_FILE>')],
+    steps: [
+      run(...exchange, '--token-exchange-client-secret-file', '<EMPTY_FILE>'),
+      ['list', '--all'],
+    ],
   },
-  { id: 'cli/list', title: 'thv list output', steps: [run(), ['list']] },
-  { id: 'cli/logs', title: 'thv logs NAME', steps: [run(), ['logs', 'fetch']] },
+  { id: 'cli/list', title: 'thv list output', steps: [run(), waitFor(), ['list']] },
+  { id: 'cli/logs', title: 'thv logs NAME', steps: [run(), waitFor(), ['logs', 'fetch']] },
   {
     id: 'cli/logs-proxy',
     title: 'thv logs NAME --proxy',
-    steps: [run(), ['logs', 'fetch', '--proxy']],
+    steps: [run(), waitFor(), ['logs', 'fetch', '--proxy']],
   },
   {
     id: 'cli/stop',
     title: 'thv stop NAME, then list --all',
-    steps: [run(), ['stop', 'fetch'], ['list', '--all']],
+    steps: [run(), waitFor(), ['stop', 'fetch'], ['list', '--all']],
   },
   {
     id: 'cli/rm',
     title: 'thv rm NAME, then list --all',
-    steps: [run(), ['rm', 'fetch'], ['list', '--all']],
+    steps: [run(), waitFor(), ['rm', 'fetch'], ['list', '--all']],
   },
-  { id: 'cli/run-existing-name', title: 're-running a name that exists', steps: [run(), run()] },
+  {
+    id: 'cli/run-existing-name',
+    title: 're-running a name that exists',
+    steps: [run(), waitFor(), run()],
+  },
   {
     id: 'cli/client-setup',
-    title: 'thv client setup output and config files',
-    steps: [['client', 'setup']],
+    title: 'thv client setup without a terminal',
+    steps: [run(), waitFor(), ['client', 'setup']],
   },
   {
     id: 'cli/client-register',
-    title: 'thv client register output and config files',
-    steps: [['client', 'register', 'cursor']],
+    title: 'thv client register: output and the config file it writes',
+    steps: [run(), waitFor(), ['client', 'register', 'cursor'], ['client', 'list-registered']],
   },
-].map((c) => ({ ...c, skip: NEEDS_RUNTIME }));
+];

@@ -253,7 +253,7 @@ export interface Difference {
 }
 
 /** Field-by-field comparison of two observations. */
-export function compare(thv: Observation, standin: Observation): Difference[] {
+export function compare<T>(thv: T, standin: T): Difference[] {
   const out: Difference[] = [];
   const walk = (path: string, a: unknown, b: unknown) => {
     if (JSON.stringify(a) === JSON.stringify(b)) return;

@@ -35,6 +35,14 @@ export function thvEnvironment(opts: {
   httpsProxy: string;
 }): Record<string, string> {
   const { home } = opts;
+  const proxy: Record<string, string> = opts.httpsProxy
+    ? {
+        HTTPS_PROXY: opts.httpsProxy,
+        https_proxy: opts.httpsProxy,
+        NO_PROXY: '127.0.0.1,localhost,::1',
+        no_proxy: '127.0.0.1,localhost,::1',
+      }
+    : {};
   return {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: home,
@@ -45,10 +53,7 @@ export function thvEnvironment(opts: {
     XDG_RUNTIME_DIR: join(home, '.run'),
     TOOLHIVE_SKIP_UPDATE_CHECK: 'true',
     SSL_CERT_FILE: opts.caFile,
-    HTTPS_PROXY: opts.httpsProxy,
-    https_proxy: opts.httpsProxy,
-    NO_PROXY: '127.0.0.1,localhost,::1',
-    no_proxy: '127.0.0.1,localhost,::1',
+    ...proxy,
   };
 }
 
@@ -131,8 +136,9 @@ export async function startSide(
           PATH: process.env.PATH ?? '/usr/bin:/bin',
           HOME: world.dir,
           NODE_EXTRA_CA_CERTS: world.caFile,
-          HTTPS_PROXY: world.proxyUrl.standin,
-          NO_PROXY: '127.0.0.1,localhost,::1',
+          ...(world.proxyUrl.standin
+            ? { HTTPS_PROXY: world.proxyUrl.standin, NO_PROXY: '127.0.0.1,localhost,::1' }
+            : {}),
           ...env,
         },
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,11 +1,14 @@
-// npm run fidelity [-- --only PREFIX…]: the differential suite. Prints one
+// npm run fidelity [-- [--cli] [--only PREFIX…]]: the differential suite. Prints one
 // line per case that differs and `fidelity: N/M cases agree`, and writes
 // reports/live/fidelity.json.
+import { spawnSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { createSealedNetwork, sealedNetworkUnavailable } from '../sealed-network.mts';
 import { REPO_ROOT } from './processes.mts';
 import { runFidelity, type CaseResult, type FidelityReport } from './suite.mts';
 import { thvAvailability } from './thv-binary.mts';
+import { VENDOR_HOSTS } from './world.mts';
 
 export const REPORT_PATH = join(REPO_ROOT, 'reports/live/fidelity.json');
 
@@ -27,26 +30,69 @@ export function summaryOf(report: FidelityReport): string {
   return `fidelity: ${report.agree}/${report.total} cases agree${report.skipped ? ` (${report.skipped} skipped)` : ''}`;
 }
 
+/**
+ * The suite runs inside a sealed network namespace: ToolHive's OIDC client
+ * ignores HTTPS_PROXY and refuses loopback and private addresses, so the
+ * vendor host names must resolve, as for a real user, to an address it
+ * accepts (scripts/live/sealed-network.mts). This re-runs the runner there.
+ */
+function inSealedNetwork(argv: string[]): number {
+  const net = createSealedNetwork(VENDOR_HOSTS, 'fidelity');
+  try {
+    const r = spawnSync(
+      net.wrapper[0] as string,
+      [
+        ...net.wrapper.slice(1),
+        'env',
+        `FIDELITY_NETNS=${net.name}`,
+        process.execPath,
+        '--import',
+        'tsx',
+        import.meta.filename,
+        ...argv,
+      ],
+      { stdio: 'inherit', env: process.env },
+    );
+    return r.status ?? 1;
+  } finally {
+    net.close();
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
-  const only = argv.filter((a) => a !== '--only');
+  const cli = argv.includes('--cli');
+  const at = argv.indexOf('--report');
+  const reportPath = at >= 0 ? resolve(argv[at + 1] ?? '') : REPORT_PATH;
+  const only = argv.filter(
+    (a, i) => a !== '--only' && a !== '--cli' && a !== '--report' && i !== at + 1,
+  );
   const available = await thvAvailability();
   if (!available.ok) {
     process.stderr.write(`fidelity: skipped: ${available.reason}\n`);
     return 0;
   }
+  if (process.env.FIDELITY_NETNS === undefined) {
+    const why = sealedNetworkUnavailable();
+    if (why) {
+      process.stderr.write(`fidelity: skipped: the sealed network namespace ${why}\n`);
+      return 0;
+    }
+    return inSealedNetwork(argv);
+  }
   const report = await runFidelity({
     thv: available.thv,
     version: available.version,
     only,
+    cli,
     onResult: (r) => {
       if (!r.skipped && !r.agree) process.stdout.write(`${lineOf(r)}\n`);
     },
   });
   for (const r of report.cases.filter((c) => c.skipped))
     process.stdout.write(`skipped  ${r.id}  ${r.skipped}\n`);
-  await mkdir(join(REPO_ROOT, 'reports/live'), { recursive: true });
-  await writeFile(REPORT_PATH, `${JSON.stringify(report, null, 2)}\n`);
-  process.stdout.write(`${summaryOf(report)}\nreport: ${REPORT_PATH}\n`);
+  await mkdir(dirname(reportPath), { recursive: true });
+  await writeFile(reportPath, `${JSON.stringify(report, null, 2)}\n`);
+  process.stdout.write(`${summaryOf(report)}\nreport: ${reportPath}\n`);
   return 0;
 }
 

@@ -10,7 +10,8 @@ import {
   type ConfigName,
   type ProxyCase,
 } from './cases.mts';
-import { CLI_CASES, type CliCase } from './cli-cases.mts';
+import { CLI_CASES } from './cli-cases.mts';
+import { cliUnavailable, runCliCases, type CliObservation } from './cli-runner.mts';
 import { compare, makeToken, observe, type Difference, type Observation } from './observe.mts';
 import { startSide, type Started } from './processes.mts';
 import { startWorld } from './world.mts';
@@ -28,6 +29,8 @@ export interface CaseResult {
   listed?: string[];
   thv?: Observation;
   standin?: Observation;
+  /** CLI cases: what the real thv and the shim showed. */
+  cli?: { thv: CliObservation; shim: CliObservation };
 }
 
 export interface FidelityReport {
@@ -110,6 +113,8 @@ export async function runFidelity(opts: {
   /** Only cases whose id starts with one of these. */
   only?: string[];
   onResult?: (r: CaseResult) => void;
+  /** Also run the CLI cases (they need the live runtime and take about a minute each). */
+  cli?: boolean;
 }): Promise<FidelityReport> {
   const results: CaseResult[] = [];
   const push = (r: CaseResult) => {
@@ -127,15 +132,32 @@ export async function runFidelity(opts: {
   } finally {
     await world.close();
   }
-  for (const c of CLI_CASES.filter((x: CliCase) => selected(x.id))) {
-    push({
-      id: c.id,
-      title: c.title,
-      surface: 'cli',
-      skipped: c.skip,
-      agree: false,
-      differences: [],
-    });
+  const cliSkip = opts.cli
+    ? await cliUnavailable()
+    : 'not requested: `npm run fidelity -- --cli` runs them (live runtime; about a minute per case)';
+  if (cliSkip) {
+    for (const c of CLI_CASES.filter((x) => selected(x.id))) {
+      push({
+        id: c.id,
+        title: c.title,
+        surface: 'cli',
+        skipped: cliSkip,
+        agree: false,
+        differences: [],
+      });
+    }
+  } else {
+    for (const r of await runCliCases(selected)) {
+      push({
+        id: r.id,
+        title: r.title,
+        surface: 'cli',
+        agree: r.agree,
+        differences: r.differences,
+        listed: MEASURED_DIFFERENCES[r.id],
+        cli: { thv: r.thv, shim: r.shim },
+      });
+    }
   }
   const ran = results.filter((r) => !r.skipped);
   return {

@@ -6,6 +6,7 @@
 // Everything listens on 127.0.0.1 and stops in close().
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http, { type IncomingHttpHeaders } from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ import { createTestCa } from '../../lib/test-ca.mts';
 import { startMockIdp, type MockIdp } from '../../mock-idp/index.mts';
 import type { MockIdpControl } from '../../mock-idp/control-client.mts';
 import { startRuntimeSocket } from './runtime.mts';
+import { SEALED_ADDRESS } from '../sealed-network.mts';
 
 export const OKTA_DOMAIN = 'dev-123456.okta.com';
 export const VENDOR_HOSTS = [
@@ -51,8 +53,13 @@ export interface World {
   caFile: string;
   idp: MockIdp;
   control: MockIdpControl;
-  /** Forward-proxy URL per caller ("thv", "standin"). */
+  /**
+   * Forward-proxy URL per caller ("thv", "standin"); empty inside the sealed
+   * network, where the vendor hosts resolve to the vendor front instead.
+   */
   proxyUrl: Record<'thv' | 'standin', string>;
+  /** Inside a sealed network namespace (scripts/live/sealed-network.mts). */
+  sealed: boolean;
   /** https://127.0.0.1:TLSPORT of the mock IdP. */
   idpTlsUrl: string;
   idpRequests: IdpRequest[];
@@ -87,9 +94,9 @@ function stop(server: http.Server): Promise<void> {
   return new Promise((r) => server.close(() => r()));
 }
 
-/** A recording reverse proxy in front of the mock IdP's plain port. */
-async function startIdpTap(idpPort: number, log: IdpRequest[]): Promise<http.Server> {
-  const server = http.createServer((req, res) => {
+/** A recording reverse proxy in front of the mock IdP's plain port (Host kept: host routing). */
+function idpTap(idpPort: number, log: IdpRequest[]): http.RequestListener {
+  return (req, res) => {
     void readBody(req).then((body) => {
       const up = http.request(
         {
@@ -123,9 +130,7 @@ async function startIdpTap(idpPort: number, log: IdpRequest[]): Promise<http.Ser
       up.on('error', () => res.destroy());
       up.end(body);
     });
-  });
-  await listen(server);
-  return server;
+  };
 }
 
 /** The upstream MCP server: records the request, answers a fixed JSON-RPC result. */
@@ -175,16 +180,32 @@ export async function startWorld(): Promise<World> {
   const idp = await startMockIdp({ control: true, tls: { cert: leaf.certPem, key: leaf.keyPem } });
   const idpRequests: IdpRequest[] = [];
   const idpPort = Number(new URL(idp.url).port);
-  const tap = await startIdpTap(idpPort, idpRequests);
-  const hostProxy: HostProxy = await startHostProxy({
-    issueCert: (hosts) => ca.issue(hosts),
-    vendorHosts: VENDOR_HOSTS,
-    idpPort: (tap.address() as AddressInfo).port,
-  });
-  const proxyUrl = {
-    thv: await hostProxy.listen('thv'),
-    standin: await hostProxy.listen('standin'),
-  };
+  const sealed = process.env.FIDELITY_NETNS !== undefined;
+  const tap = http.createServer(idpTap(idpPort, idpRequests));
+  await listen(tap);
+  // Inside the sealed namespace the vendor hosts resolve to SEALED_ADDRESS
+  // (its /etc/hosts): the vendor front answers there with TLS, as the vendor
+  // would, so both proxies reach the IdP without a forward proxy. Outside,
+  // the forward proxy routes the vendor host names.
+  let front: https.Server | undefined;
+  let hostProxy: HostProxy | undefined;
+  let proxyUrl = { thv: '', standin: '' };
+  if (sealed) {
+    const f = https.createServer(
+      { cert: leaf.certPem, key: leaf.keyPem },
+      idpTap(idpPort, idpRequests),
+    );
+    await new Promise<void>((r) => f.listen(443, SEALED_ADDRESS, r));
+    front = f;
+  } else {
+    const hp = await startHostProxy({
+      issueCert: (hosts) => ca.issue(hosts),
+      vendorHosts: VENDOR_HOSTS,
+      idpPort: (tap.address() as AddressInfo).port,
+    });
+    proxyUrl = { thv: await hp.listen('thv'), standin: await hp.listen('standin') };
+    hostProxy = hp;
+  }
   const upstreamRequests: UpstreamRequest[] = [];
   const upstream = await startUpstream(upstreamRequests);
   const opaque = new Map<string, IntrospectionAnswer>();
@@ -199,6 +220,7 @@ export async function startWorld(): Promise<World> {
     idp,
     control,
     proxyUrl,
+    sealed,
     idpTlsUrl: idp.tlsUrl,
     idpRequests,
     upstreamUrl: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`,
@@ -209,7 +231,13 @@ export async function startWorld(): Promise<World> {
     runtimeEnv: runtime.env,
     async close() {
       await runtime.close();
-      await Promise.all([stop(tap), stop(upstream), stop(introspection), hostProxy.close()]);
+      await Promise.all([
+        stop(tap),
+        stop(upstream),
+        stop(introspection),
+        front ? stop(front) : undefined,
+        hostProxy?.close(),
+      ]);
       await idp.close();
       await rm(dir, { recursive: true, force: true });
     },

@@ -1,0 +1,273 @@
+// Runs the CLI cases twice: with the real thv on the live runtime
+// (scripts/live/environment.mts: podman in a sealed network namespace, the
+// example MCP server image under the guide's image name), and with the
+// doctest's thv shim behind scripts/doctest/bin/thv, as a page would. Each
+// case gets a fresh HOME on both sides. What is compared: exit status,
+// stdout and stderr (normalised), and the client config files a step writes.
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { CLI_CASES, CLI_IMAGE, WAIT, type CliCase } from './cli-cases.mts';
+import { EXCHANGE_CLIENT_SECRET } from './cases.mts';
+import { compare, type Difference } from './observe.mts';
+import { REPO_ROOT } from './processes.mts';
+
+export interface StepResult {
+  args: string[];
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** What one side showed for a case: each step, then the files it left in HOME. */
+export interface CliObservation {
+  steps: StepResult[];
+  files: Record<string, string>;
+}
+
+export interface CliCaseResult {
+  id: string;
+  title: string;
+  agree: boolean;
+  differences: Difference[];
+  thv: CliObservation;
+  shim: CliObservation;
+}
+
+const LIVE_ENVIRONMENT = join(REPO_ROOT, 'scripts/live/environment.mts');
+
+interface LiveRuntimeLike {
+  env: Record<string, string>;
+  images: Record<string, string>;
+  binDir: string;
+  alias(name: string, image: string): Promise<void>;
+  close(): Promise<void>;
+}
+interface LiveModule {
+  startLiveRuntime(opts: { dir: string }): Promise<LiveRuntimeLike>;
+  thvEnv(opts: { home: string; caFile: string; httpsProxy: string }): Record<string, string>;
+}
+
+/** Why the CLI cases cannot run here, or undefined when they can. */
+export async function cliUnavailable(): Promise<string | undefined> {
+  if (!existsSync(LIVE_ENVIRONMENT))
+    return 'needs the live runtime (scripts/live/environment.mts, startLiveRuntime), which is not in this tree';
+  const live = (await import(LIVE_ENVIRONMENT)) as Partial<LiveModule> & {
+    liveAvailability?: () => { ok: boolean; reason?: string };
+  };
+  if (typeof live.startLiveRuntime !== 'function' || typeof live.thvEnv !== 'function')
+    return 'scripts/live/environment.mts has no startLiveRuntime/thvEnv';
+  const a = live.liveAvailability?.();
+  if (a && !a.ok) return a.reason;
+  return undefined;
+}
+
+/** Run-specific parts of CLI output: times, ports, the HOME folder, container ids. */
+export function normaliseCli(text: string, home: string): string {
+  return text
+    .split(home)
+    .join('<HOME>')
+    .replace(
+      /\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(\.\d+)?( ?(Z|[+-]\d\d:?\d\d)( [A-Z]{2,5})?)?/g,
+      '<time>',
+    )
+    .replace(/(127\.0\.0\.1|localhost):\d+/g, '$1:<port>')
+    .replace(/(^|\s)\d{4,5}(?=\s)/gm, '$1<port>')
+    .replace(/\b[0-9a-f]{64}\b/g, '<container id>');
+}
+
+function exec(
+  file: string,
+  args: string[],
+  env: Record<string, string>,
+  cwd: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(file, args, { env, cwd, timeout: 90_000, encoding: 'utf8' }, (err, stdout, stderr) => {
+      const code =
+        err && typeof (err as { code?: unknown }).code === 'number'
+          ? (err as { code: number }).code
+          : err
+            ? 1
+            : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** Files a client setup writes (VS Code, Cursor, Claude Code …), relative to HOME. */
+async function clientFiles(home: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  const want = /(^|\/)(mcp\.json|settings\.json|\.claude\.json|claude_desktop_config\.json)$/;
+  const walk = async (dir: string, depth: number): Promise<void> => {
+    if (depth > 5) return;
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const p = join(dir, e.name);
+      const rel = relative(home, p);
+      if (rel.startsWith('.local/share/toolhive') || rel.startsWith('.config/toolhive')) continue;
+      if (e.isDirectory()) await walk(p, depth + 1);
+      else if (want.test(rel)) out[rel] = normaliseCli(await readFile(p, 'utf8'), home);
+    }
+  };
+  await walk(home, 0);
+  return out;
+}
+
+/** Placeholders in a step's arguments. */
+async function expand(args: string[], home: string): Promise<string[]> {
+  const secretFile = join(home, 'exchange-secret');
+  const emptyFile = join(home, 'empty-secret');
+  await writeFile(secretFile, `${EXCHANGE_CLIENT_SECRET}\n`, { mode: 0o600 });
+  await writeFile(emptyFile, '', { mode: 0o600 });
+  return args.map((a) =>
+    a === '<SECRET_FILE>' ? secretFile : a === '<EMPTY_FILE>' ? emptyFile : a,
+  );
+}
+
+async function observeSide(
+  c: CliCase,
+  home: string,
+  runStep: (args: string[], env: Record<string, string>) => Promise<StepResult>,
+  cleanup: () => Promise<void>,
+): Promise<CliObservation> {
+  const steps: StepResult[] = [];
+  try {
+    for (const step of c.steps) {
+      if (step[0] === WAIT) {
+        // Poll `thv list` until the workload shows (real thv detaches before it is up).
+        const deadline = Date.now() + 30_000;
+        while (Date.now() < deadline) {
+          const r = await runStep(['list', '--all'], c.env ?? {});
+          if (r.stdout.includes(step[1] as string)) break;
+          await new Promise((res) => setTimeout(res, 1000));
+        }
+        continue;
+      }
+      const args = await expand(step, home);
+      const r = await runStep(args, c.env ?? {});
+      steps.push({
+        args: step,
+        code: r.code,
+        stdout: normaliseCli(r.stdout, home),
+        stderr: normaliseCli(r.stderr, home),
+      });
+    }
+    return { steps, files: await clientFiles(home) };
+  } finally {
+    await cleanup();
+  }
+}
+
+/** The real thv on the live runtime. */
+async function realSide(live: LiveModule, rt: LiveRuntimeLike, dir: string) {
+  return async (c: CliCase): Promise<CliObservation> => {
+    const home = await mkdtemp(join(dir, 'thv-home-'));
+    const base = {
+      PATH: `${rt.binDir}:${process.env.PATH ?? '/usr/bin:/bin'}`,
+      ...live.thvEnv({ home, caFile: '', httpsProxy: '' }),
+      ...rt.env,
+    };
+    const thv = join(rt.binDir, 'thv');
+    const names = new Set<string>();
+    return observeSide(
+      c,
+      home,
+      async (args, env) => {
+        const name = args[args.indexOf('--name') + 1];
+        if (args[0] === 'run' && name) names.add(name);
+        return { args, ...(await exec(thv, args, { ...base, ...env }, home)) };
+      },
+      async () => {
+        for (const n of names) await exec(thv, ['rm', n], base, home);
+      },
+    );
+  };
+}
+
+/** The doctest's thv shim, behind scripts/doctest/bin/thv, in a page context of its own. */
+async function shimSide(dir: string) {
+  const { PlanSchema } = await import('../../doctest/plan.mts');
+  const { startShimServer } = await import('../../doctest/shims/server.mts');
+  const { thvShim } = await import('../../doctest/shims/thv.mts');
+  const { pageServices } = await import('../../doctest/services.mts');
+  type Ctx = Parameters<typeof thvShim>[0];
+  return async (c: CliCase): Promise<CliObservation> => {
+    const workspace = await mkdtemp(join(dir, 'shim-home-'));
+    const controller = new AbortController();
+    const ctx = {
+      root: REPO_ROOT,
+      page: 'scripts/live/differential (fidelity)',
+      pageAbs: join(REPO_ROOT, 'scripts/live/differential/cli-cases.mts'),
+      plan: PlanSchema.parse({ version: 1, images: { [CLI_IMAGE]: 'example-mcp-server' } }),
+      anchors: {},
+      samples: [],
+      workspace,
+      artefacts: {},
+      cleanups: [],
+      signal: controller.signal,
+      afterSample: [],
+      endOfPage: [],
+      services: {},
+    } as unknown as Ctx;
+    const svc = await pageServices(ctx);
+    const sock = join(workspace, 'shim.sock');
+    const server = await startShimServer(sock, { thv: thvShim(ctx) });
+    const bin = join(REPO_ROOT, 'scripts/doctest/bin/thv');
+    const env = { ...(svc.env as Record<string, string>), DOCTEST_SHIM_SOCK: sock };
+    return observeSide(
+      c,
+      workspace,
+      async (args, extra) => ({
+        args,
+        ...(await exec(bin, args, { ...env, ...extra }, workspace)),
+      }),
+      async () => {
+        for (const f of ctx.cleanups.reverse()) await f();
+        await server.close();
+        controller.abort();
+      },
+    );
+  };
+}
+
+export async function runCliCases(only: (id: string) => boolean): Promise<CliCaseResult[]> {
+  const live = (await import(LIVE_ENVIRONMENT)) as LiveModule;
+  const dir = await mkdtemp(join(tmpdir(), 'fidelity-cli-'));
+  await mkdir(dir, { recursive: true });
+  const rt = await live.startLiveRuntime({ dir: join(dir, 'runtime') });
+  const results: CliCaseResult[] = [];
+  try {
+    const image = rt.images['example-mcp-server'];
+    if (!image) throw new Error('the live runtime has no example-mcp-server image');
+    await rt.alias(CLI_IMAGE, image);
+    const real = await realSide(live, rt, dir);
+    const shim = await shimSide(dir);
+    for (const c of CLI_CASES.filter((x) => only(x.id))) {
+      const t = await real(c);
+      const s = await shim(c);
+      const differences = compare(t, s);
+      results.push({
+        id: c.id,
+        title: c.title,
+        agree: differences.length === 0,
+        differences,
+        thv: t,
+        shim: s,
+      });
+    }
+  } finally {
+    await rt.close();
+    const { stopRunServices } = await import('../../doctest/services.mts');
+    await stopRunServices();
+    await rm(dir, { recursive: true, force: true });
+  }
+  return results;
+}
