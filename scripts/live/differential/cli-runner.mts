@@ -192,36 +192,31 @@ async function realSide(live: LiveModule, rt: LiveRuntimeLike, dir: string) {
   };
 }
 
-/** The doctest's thv shim, behind scripts/doctest/bin/thv, in a page context of its own. */
-async function shimSide(dir: string) {
+/**
+ * The doctest's thv shim as a page's shell meets it: the hermetic world's
+ * public interface (scripts/doctest/world.mts) opens a page whose shell
+ * environment puts scripts/doctest/bin/thv first on PATH.
+ */
+async function shimSide(dir: string, signal: AbortSignal) {
   const { PlanSchema } = await import('../../doctest/plan.mts');
-  const { startShimServer } = await import('../../doctest/shims/server.mts');
-  const { thvShim } = await import('../../doctest/shims/thv.mts');
-  const { pageServices } = await import('../../doctest/services.mts');
-  type Ctx = Parameters<typeof thvShim>[0];
-  return async (c: CliCase): Promise<CliObservation> => {
+  const { hermetic } = await import('../../doctest/worlds/hermetic/index.mts');
+  const { Cleanups } = await import('../../doctest/cleanups.mts');
+  const world = await hermetic.openWorld({ root: REPO_ROOT, signal });
+  const side = async (c: CliCase): Promise<CliObservation> => {
     const workspace = await mkdtemp(join(dir, 'shim-home-'));
-    const controller = new AbortController();
-    const ctx = {
+    const cleanups = new Cleanups();
+    const page = world.openPage({
       root: REPO_ROOT,
-      page: 'scripts/live/differential (fidelity)',
+      page: 'scripts/live/differential/cli-cases.mts',
       pageAbs: join(REPO_ROOT, 'scripts/live/differential/cli-cases.mts'),
       plan: PlanSchema.parse({ version: 1, images: { [CLI_IMAGE]: 'example-mcp-server' } }),
-      anchors: {},
-      samples: [],
       workspace,
+      signal,
+      cleanups,
       artefacts: {},
-      cleanups: [],
-      signal: controller.signal,
-      afterSample: [],
-      endOfPage: [],
-      services: {},
-    } as unknown as Ctx;
-    const svc = await pageServices(ctx);
-    const sock = join(workspace, 'shim.sock');
-    const server = await startShimServer(sock, { thv: thvShim(ctx) });
+    });
+    const env = (await page.shellEnv()) as Record<string, string>;
     const bin = join(REPO_ROOT, 'scripts/doctest/bin/thv');
-    const env = { ...(svc.env as Record<string, string>), DOCTEST_SHIM_SOCK: sock };
     return observeSide(
       c,
       workspace,
@@ -230,12 +225,11 @@ async function shimSide(dir: string) {
         ...(await exec(bin, args, { ...env, ...extra }, workspace)),
       }),
       async () => {
-        for (const f of ctx.cleanups.reverse()) await f();
-        await server.close();
-        controller.abort();
+        await cleanups.run();
       },
     );
   };
+  return { side, close: () => world.close() };
 }
 
 export async function runCliCases(only: (id: string) => boolean): Promise<CliCaseResult[]> {
@@ -244,15 +238,18 @@ export async function runCliCases(only: (id: string) => boolean): Promise<CliCas
   await mkdir(dir, { recursive: true });
   const rt = await live.startLiveRuntime({ dir: join(dir, 'runtime') });
   const results: CliCaseResult[] = [];
+  const controller = new AbortController();
+  let closeShim: (() => Promise<void>) | undefined;
   try {
     const image = rt.images['example-mcp-server'];
     if (!image) throw new Error('the live runtime has no example-mcp-server image');
     await rt.alias(CLI_IMAGE, image);
     const real = await realSide(live, rt, dir);
-    const shim = await shimSide(dir);
+    const shim = await shimSide(dir, controller.signal);
+    closeShim = shim.close;
     for (const c of CLI_CASES.filter((x) => only(x.id))) {
       const t = await real(c);
-      const s = await shim(c);
+      const s = await shim.side(c);
       const differences = compare(t, s);
       results.push({
         id: c.id,
@@ -264,9 +261,9 @@ export async function runCliCases(only: (id: string) => boolean): Promise<CliCas
       });
     }
   } finally {
+    await closeShim?.();
+    controller.abort();
     await rt.close();
-    const { stopRunServices } = await import('../../doctest/services.mts');
-    await stopRunServices();
     await rm(dir, { recursive: true, force: true });
   }
   return results;

@@ -2,11 +2,13 @@
 // line per case that differs and `fidelity: N/M cases agree`, and writes
 // reports/live/fidelity.json.
 import { spawnSync } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createSealedNetwork, sealedNetworkUnavailable } from '../sealed-network.mts';
 import { REPO_ROOT } from './processes.mts';
 import { runFidelity, type CaseResult, type FidelityReport } from './suite.mts';
+import { cliUnavailable, runCliCases, type CliCaseResult } from './cli-runner.mts';
 import { thvAvailability } from './thv-binary.mts';
 import { VENDOR_HOSTS } from './world.mts';
 
@@ -26,6 +28,9 @@ export function lineOf(r: CaseResult): string {
   return `differs  ${r.id}  ${what}${more}${r.listed ? `  [listed: ${r.listed.join('; ')}]` : '  [NOT LISTED]'}`;
 }
 
+const selectedBy = (only: string[]) => (id: string) =>
+  !only.length || only.some((p) => id.startsWith(p));
+
 export function summaryOf(report: FidelityReport): string {
   return `fidelity: ${report.agree}/${report.total} cases agree${report.skipped ? ` (${report.skipped} skipped)` : ''}`;
 }
@@ -36,7 +41,7 @@ export function summaryOf(report: FidelityReport): string {
  * vendor host names must resolve, as for a real user, to an address it
  * accepts (scripts/live/sealed-network.mts). This re-runs the runner there.
  */
-function inSealedNetwork(argv: string[]): number {
+function inSealedNetwork(argv: string[], env: NodeJS.ProcessEnv): number {
   const net = createSealedNetwork(VENDOR_HOSTS, 'fidelity');
   try {
     const r = spawnSync(
@@ -51,7 +56,7 @@ function inSealedNetwork(argv: string[]): number {
         import.meta.filename,
         ...argv,
       ],
-      { stdio: 'inherit', env: process.env },
+      { stdio: 'inherit', env },
     );
     return r.status ?? 1;
   } finally {
@@ -77,13 +82,32 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`fidelity: skipped: the sealed network namespace ${why}\n`);
       return 0;
     }
-    return inSealedNetwork(argv);
+    // The CLI cases first, out here: the live runtime makes its own namespace.
+    const env = { ...process.env };
+    if (cli) {
+      const why = await cliUnavailable();
+      if (!why) {
+        const file = join(tmpdir(), `fidelity-cli-${process.pid}.json`);
+        await writeFile(file, JSON.stringify(await runCliCases(selectedBy(only))));
+        env.FIDELITY_CLI_RESULTS = file;
+      }
+    }
+    try {
+      return inSealedNetwork(argv, env);
+    } finally {
+      if (env.FIDELITY_CLI_RESULTS) await rm(env.FIDELITY_CLI_RESULTS, { force: true });
+    }
   }
+  const cliFile = process.env.FIDELITY_CLI_RESULTS;
+  const cliResults = cliFile
+    ? (JSON.parse(await readFile(cliFile, 'utf8')) as CliCaseResult[])
+    : undefined;
   const report = await runFidelity({
     thv: available.thv,
     version: available.version,
     only,
     cli,
+    ...(cliResults ? { cliResults } : {}),
     onResult: (r) => {
       if (!r.skipped && !r.agree) process.stdout.write(`${lineOf(r)}\n`);
     },

@@ -11,7 +11,12 @@ import {
   type ProxyCase,
 } from './cases.mts';
 import { CLI_CASES } from './cli-cases.mts';
-import { cliUnavailable, runCliCases, type CliObservation } from './cli-runner.mts';
+import {
+  cliUnavailable,
+  runCliCases,
+  type CliCaseResult,
+  type CliObservation,
+} from './cli-runner.mts';
 import { compare, makeToken, observe, type Difference, type Observation } from './observe.mts';
 import { startSide, type Started } from './processes.mts';
 import { startWorld } from './world.mts';
@@ -115,6 +120,8 @@ export async function runFidelity(opts: {
   onResult?: (r: CaseResult) => void;
   /** Also run the CLI cases (they need the live runtime and take about a minute each). */
   cli?: boolean;
+  /** CLI results run beforehand (outside the sealed namespace: the live runtime makes its own). */
+  cliResults?: CliCaseResult[];
 }): Promise<FidelityReport> {
   const results: CaseResult[] = [];
   const push = (r: CaseResult) => {
@@ -132,9 +139,11 @@ export async function runFidelity(opts: {
   } finally {
     await world.close();
   }
-  const cliSkip = opts.cli
-    ? await cliUnavailable()
-    : 'not requested: `npm run fidelity -- --cli` runs them (live runtime; about a minute per case)';
+  const cliSkip = opts.cliResults
+    ? undefined
+    : opts.cli
+      ? await cliUnavailable()
+      : 'not requested: `npm run fidelity -- --cli` runs them (live runtime; about a minute per case)';
   if (cliSkip) {
     for (const c of CLI_CASES.filter((x) => selected(x.id))) {
       push({
@@ -147,7 +156,7 @@ export async function runFidelity(opts: {
       });
     }
   } else {
-    for (const r of await runCliCases(selected)) {
+    for (const r of opts.cliResults ?? (await runCliCases(selected))) {
       push({
         id: r.id,
         title: r.title,
