@@ -126,7 +126,7 @@ describe.skipIf(!availability.ok)(
           unreachableClient: 'mcp-client',
         },
       ];
-    }, 360_000);
+    }, 480_000);
 
     afterAll(async () => {
       await idp?.close();
