@@ -20,7 +20,7 @@ const HOP_BY_HOP = new Set([
 
 export function stripHopByHop(
   headers: IncomingHttpHeaders | Record<string, string | string[] | undefined>,
-  dropped?: ReadonlySet<string>,
+  dropped?: DroppedHeaders,
 ): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   const listed = headers.connection;
@@ -33,7 +33,11 @@ export function stripHopByHop(
   for (const name in headers) {
     const value = headers[name];
     if (value === undefined || HOP_BY_HOP.has(name) || extra.has(name)) continue;
-    if (dropped && (dropped.has(name) || name.startsWith('x-forwarded-'))) continue;
+    if (
+      dropped &&
+      (dropped.names.has(name) || (dropped.allXForwarded && name.startsWith('x-forwarded-')))
+    )
+      continue;
     out[name] = value;
   }
   return out;
@@ -47,26 +51,42 @@ export function stripHopByHop(
  *   passes both on unless it replaces them; `--compat toolhive` does too.
  * - `Expect`: the proxy answers it (undici cannot forward it).
  * - what a client claims about the path a request took (RFC 7239 §8.1):
- *   `Forwarded`, `X-Forwarded-*` (by prefix, in upstreamRequestHeaders) and
- *   `X-Real-IP`. The proxy sets X-Forwarded-For/-Host/-Proto itself, as Go's
- *   ReverseProxy.SetXForwarded does for ToolHive
- *   (pkg/transport/proxy/transparent/transparent_proxy.go@v0.44.0), which
- *   passes X-Real-IP on (so does `--compat toolhive`).
+ *   `Forwarded`, every `X-Forwarded-*` and `X-Real-IP`. The proxy sets
+ *   X-Forwarded-For/-Host/-Proto itself, as Go's ReverseProxy.SetXForwarded
+ *   does for ToolHive (pkg/transport/proxy/transparent/transparent_proxy.go@v0.44.0);
+ *   Go removes only Forwarded and X-Forwarded-For/-Host/-Proto first, so
+ *   ToolHive passes X-Forwarded-Prefix, -Port and X-Real-IP on (so does
+ *   `--compat toolhive`).
  */
-export function requestHeadersToDrop(s: { compat: boolean; customHeader?: string }): Set<string> {
-  const drop = new Set(['expect', 'forwarded']);
+export interface DroppedHeaders {
+  names: ReadonlySet<string>;
+  /** Every `x-forwarded-*` name, not only those in `names`. */
+  allXForwarded: boolean;
+}
+
+export function requestHeadersToDrop(s: {
+  compat: boolean;
+  customHeader?: string;
+}): DroppedHeaders {
+  const names = new Set([
+    'expect',
+    'forwarded',
+    'x-forwarded-for',
+    'x-forwarded-host',
+    'x-forwarded-proto',
+  ]);
   if (!s.compat) {
-    drop.add('authorization');
-    drop.add('x-real-ip');
-    if (s.customHeader) drop.add(s.customHeader);
+    names.add('authorization');
+    names.add('x-real-ip');
+    if (s.customHeader) names.add(s.customHeader);
   }
-  return drop;
+  return { names, allXForwarded: !s.compat };
 }
 
 /** The headers sent upstream: the client's, less hop-by-hop and `dropped` ones, plus X-Forwarded-*. */
 export function upstreamRequestHeaders(
   req: IncomingMessage,
-  dropped: ReadonlySet<string>,
+  dropped: DroppedHeaders,
 ): Record<string, string | string[]> {
   const headers = stripHopByHop(req.headers, dropped);
   const host = req.headers.host;

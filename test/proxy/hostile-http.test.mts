@@ -2,11 +2,12 @@
 // Expect: 100-continue, the client's credentials and forwarding headers,
 // text from a token in response headers, many long-lived streams, and IdP
 // URLs with a password in them.
-import { request as httpRequest } from 'node:http';
-import { connect } from 'node:net';
+import { createServer, request as httpRequest, type ServerResponse } from 'node:http';
+import { connect, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeJwt, SignJWT } from 'jose';
 import { Agent, request } from 'undici';
+import { sendInternalError } from '../../scripts/token-exchange-proxy/forward.mts';
 import { startProxy, type RunningProxy } from '../../scripts/token-exchange-proxy/index.mts';
 import type { ProxyOptions } from '../../scripts/token-exchange-proxy/options.mts';
 import {
@@ -268,20 +269,20 @@ describe("the client's credentials and forwarding headers", () => {
   });
 
   it('client-sent Forwarded, X-Forwarded-* and X-Real-IP are replaced, not passed on (RFC 7239 §8.1)', async () => {
-    const p = await proxy();
+    const forged = {
+      forwarded: 'for=6.6.6.6;proto=https',
+      'x-forwarded-for': '6.6.6.6',
+      'x-forwarded-host': 'evil.example',
+      'x-forwarded-proto': 'https',
+      'x-forwarded-prefix': '/evil',
+      'x-real-ip': '6.6.6.6',
+    };
     const t = await token();
-    const res = await fetch(`${p.url}/mcp`, {
-      headers: {
-        authorization: `Bearer ${t}`,
-        forwarded: 'for=6.6.6.6;proto=https',
-        'x-forwarded-for': '6.6.6.6',
-        'x-forwarded-host': 'evil.example',
-        'x-forwarded-proto': 'https',
-        'x-forwarded-prefix': '/evil',
-        'x-real-ip': '6.6.6.6',
-      },
-    });
-    expect(res.status).toBe(200);
+    const p = await proxy();
+    expect(
+      (await fetch(`${p.url}/mcp`, { headers: { authorization: `Bearer ${t}`, ...forged } }))
+        .status,
+    ).toBe(200);
     const seen = upstream.requests.at(-1)?.headers ?? {};
     expect(seen['x-forwarded-for']).toBe('127.0.0.1');
     expect(seen['x-forwarded-host']).toBe(new URL(p.url).host);
@@ -289,6 +290,15 @@ describe("the client's credentials and forwarding headers", () => {
     expect(seen.forwarded).toBeUndefined();
     expect(seen['x-forwarded-prefix']).toBeUndefined();
     expect(seen['x-real-ip']).toBeUndefined();
+    // ToolHive (Go's ReverseProxy) replaces Forwarded and X-Forwarded-For/-Host/-Proto only.
+    const compat = await proxy({ compat: 'toolhive', clockSkewSeconds: 0 });
+    await fetch(`${compat.url}/mcp`, { headers: { authorization: `Bearer ${t}`, ...forged } });
+    const thv = upstream.requests.at(-1)?.headers ?? {};
+    expect(thv['x-forwarded-for']).toBe('127.0.0.1');
+    expect(thv['x-forwarded-host']).toBe(new URL(compat.url).host);
+    expect(thv.forwarded).toBeUndefined();
+    expect(thv['x-forwarded-prefix']).toBe('/evil');
+    expect(thv['x-real-ip']).toBe('6.6.6.6');
   });
 });
 
@@ -341,6 +351,54 @@ describe('text from a token in response headers (RFC 6750 §3)', () => {
     );
     expect(statusOf(answer)).toBe(401);
     expect(/\r\nwww-authenticate: ([^\r\n]*)/i.exec(answer)?.[1]).toMatch(DESCRIPTION);
+  });
+});
+
+describe('a response that fails half-way', () => {
+  async function serve(
+    handler: (res: ServerResponse) => void,
+  ): Promise<{ url: string; close(): Promise<void> }> {
+    const server = createServer((_req, res) => handler(res));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    return {
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      close: () => new Promise<void>((r) => server.close(() => r())),
+    };
+  }
+
+  it('before the headers are out: a fresh 500 whose Content-Length matches its body', async () => {
+    const s = await serve((res) => {
+      // Headers set for an answer that then could not be written.
+      res.setHeader('content-length', 5000);
+      res.setHeader('www-authenticate', 'Bearer');
+      sendInternalError(res);
+    });
+    try {
+      const answer = await raw(s.url, 'GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+      expect(statusOf(answer)).toBe(500);
+      const [head, body] = answer.split('\r\n\r\n') as [string, string];
+      expect(Number(/\r\ncontent-length: (\d+)/i.exec(head)?.[1])).toBe(Buffer.byteLength(body));
+      expect(head.toLowerCase()).not.toContain('www-authenticate');
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('after the headers are out: the connection is cut, the client does not wait', async () => {
+    const s = await serve((res) => {
+      res.writeHead(200, { 'content-length': 5000 });
+      res.write('partial');
+      sendInternalError(res);
+    });
+    try {
+      // Whatever arrived before the cut, the exchange ends (raw() rejects after 5 s otherwise).
+      const answer = await raw(s.url, 'GET / HTTP/1.1\r\nHost: x\r\n\r\n').catch(
+        (e: NodeJS.ErrnoException) => (e.code === 'ECONNRESET' ? '' : Promise.reject(e)),
+      );
+      expect(answer.length).toBeLessThan(5000);
+    } finally {
+      await s.close();
+    }
   });
 });
 
