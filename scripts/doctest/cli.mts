@@ -135,7 +135,9 @@ async function once(values: Values, positionals: string[], signal: AbortSignal):
   }
   if (process.env['GITHUB_ACTIONS']) {
     for (const f of failures)
-      console.log(githubAnnotation(f.file, f.failureLine ?? f.line, f.reason ?? 'failed'));
+      console.log(
+        githubAnnotation(f.failureFile ?? f.file, f.failureLine ?? f.line, f.reason ?? 'failed'),
+      );
     for (const p of thisRun.pages.filter((x) => x.error))
       console.log(githubAnnotation(p.page, 1, p.error as string));
   }

@@ -13,7 +13,7 @@ import { Cleanups } from './cleanups.mts';
 import type { Handler, PageContext } from './context.mts';
 import { extractPage, ExtractError, type Sample } from './extract.mts';
 import { handlerFor, skippedCheckFor } from './handlers/index.mts';
-import { bindPlaceholders, missingMessage } from './placeholders.mts';
+import { bindPlaceholders, missingMessage, PLACEHOLDER } from './placeholders.mts';
 import { loadPlan, PlanError, resolveAnchors } from './plan.mts';
 import { redactResult, redactor, secretValues } from './redact.mts';
 import type { PageResult } from './report.mts';
@@ -27,6 +27,8 @@ import {
   type SampleResult,
 } from './status.mts';
 import type { World } from './world.mts';
+import { pageLocal } from './page-local.mts';
+import { statedValues, valueProblems } from './value-tables.mts';
 
 export interface PageRun {
   page: PageResult;
@@ -223,6 +225,8 @@ async function runSample(
   sample: Sample,
   ctx: PageContext,
 ): Promise<Outcome | Deferred | undefined> {
+  const stated = valueTableProblem(sample, ctx);
+  if (stated) return stated;
   const skip = skipFromMeta(sample);
   if (skip) {
     // a skipped sample is still checked for what can be checked without running it
@@ -233,4 +237,20 @@ async function runSample(
   const handler: Handler | undefined = handlerFor(sample);
   if (!handler) return undefined;
   return await handler(sample, ctx);
+}
+
+/** Plan bindings that repeat or contradict the page's value tables, computed once per page. */
+const valueTableProblems = pageLocal((ctx: PageContext) =>
+  valueProblems(
+    statedValues(ctx.root, ctx.pageAbs, ctx.plan),
+    ctx.plan,
+    ctx.page.replace(/\.mdx?$/, '.doctest.yaml'),
+  ),
+);
+
+/** A placeholder this sample uses whose value the page states otherwise than the run binds it. */
+function valueTableProblem(sample: Sample, ctx: PageContext): Outcome | undefined {
+  const used = new Set([...sample.text.matchAll(PLACEHOLDER)].map((m) => m[1]));
+  const p = valueTableProblems(ctx).find((x) => used.has(x.name));
+  return p && { status: 'failed', message: p.message, line: p.line, file: p.file };
 }

@@ -67,6 +67,8 @@ export const PlanSchema = z
     images: z.record(z.string(), z.literal('example-mcp-server')).default({}),
     /** <PLACEHOLDER> → value or minted token. */
     bind: z.record(z.string().regex(/^[A-Z][A-Z0-9_]*$/), Binding).default({}),
+    /** Headings of the page's (or its partials') tables whose `<PLACEHOLDER>` rows bind placeholders (value-tables.mts). */
+    valueTables: z.array(z.string().min(1)).default([]),
     env: z.record(z.string(), z.string()).default({}),
     /** Link package.json, node_modules, scripts/ into the workspace, for samples that run this project's npm scripts. */
     repo: z.boolean().default(false),

@@ -27,7 +27,7 @@ export function progressLine(page: PageResult, samples: SampleResult[]): string 
 }
 
 export function failureBlock(s: SampleResult, sampleText: string | undefined): string {
-  const out = [`${s.file}:${s.failureLine ?? s.line}: ${s.reason ?? 'failed'}`];
+  const out = [`${s.failureFile ?? s.file}:${s.failureLine ?? s.line}: ${s.reason ?? 'failed'}`];
   if (s.cause) out.push(`  likely cause: ${s.cause.file}:${s.cause.line} (${s.cause.what})`);
   if (s.page !== s.file) out.push(`  (run as part of ${s.page})`);
   if (s.tier !== 'hermetic') out.push(`  (${s.tier} tier, against ${s.against})`);

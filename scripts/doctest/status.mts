@@ -64,6 +64,8 @@ export type Outcome =
       /** When the failure is at a line inside the sample (e.g. a YAML field), its line in the file. */
       line?: number;
       cause?: Cause;
+      /** When that line is in another file than the sample (e.g. a value table in a partial). */
+      file?: string;
     }
   /** The run was interrupted (Ctrl-C) while this sample ran: it has no result. */
   | { status: 'interrupted' };
@@ -101,6 +103,8 @@ export interface SampleResult {
   failureLine?: number;
   /** An earlier sample that likely caused the failure. */
   cause?: Cause;
+  /** The file of failureLine, when it is not the sample's (e.g. a value table in a partial). */
+  failureFile?: string;
   durationMs: number;
   artefacts?: Artefacts;
 }
@@ -150,6 +154,7 @@ export function toResult(
         ...(o.diff !== undefined ? { diff: o.diff } : {}),
         failureLine: o.line ?? sample.line,
         ...(o.cause ? { cause: o.cause } : {}),
+        ...(o.file && o.file !== sample.file ? { failureFile: o.file } : {}),
       };
   }
 }

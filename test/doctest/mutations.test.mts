@@ -64,7 +64,12 @@ describe('mutation self-tests', { timeout: 900_000 }, async () => {
     const page = mut ? (mut.page ?? mut.file) : undefined;
     const pages = page ? [path.join(dir, page)] : [CLI, K8S, CONCEPT].map((p) => path.join(dir, p));
     const report: Report = await runDoctests({ root: dir, pages, bail: !!mut, concurrency: 3 });
-    return { mut, text, report };
+    // the line is looked up in the file the failure must name (the mutated file by default)
+    const expectText =
+      mut?.expectFile && mut.expectFile !== mut.file
+        ? await readFile(path.join(dir, mut.expectFile), 'utf8')
+        : text;
+    return { mut, text: expectText, report };
   });
 
   it('the unmutated guides pass', () => {
@@ -99,7 +104,7 @@ describe('mutation self-tests', { timeout: 900_000 }, async () => {
       );
       const first = failures[0];
       expect(
-        first ? `${first.file}:${first.failureLine}` : 'no failure',
+        first ? `${first.failureFile ?? first.file}:${first.failureLine}` : 'no failure',
         JSON.stringify(failures.map((f) => `${f.file}:${f.failureLine} ${f.reason}`)),
       ).toBe(`${expectFile}:${expectLine}`);
     });

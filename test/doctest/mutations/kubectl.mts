@@ -2,7 +2,9 @@
 // values as kubectl parses them, the real schemas of the core kinds (also in
 // a sample skipped for needing a cluster), references between the page's
 // resources, duplicate keys.
-import { CONCEPT, K8S, m, type Mutation } from './types.mts';
+import { CLI, CONCEPT, K8S, PARTIAL, m, type Mutation } from './types.mts';
+
+const CLI_PLAN = CLI.replace(/\.mdx$/, '.doctest.yaml');
 
 export const KUBECTL_MUTATIONS: Mutation[] = [
   m({
@@ -90,5 +92,25 @@ export const KUBECTL_MUTATIONS: Mutation[] = [
     find: '  T->>I: POST token endpoint, grant_type token-exchange\n  I-->>T: access_token for backend-api\n',
     replace: '',
     expectAt: '  T->>S: POST /mcp with Authorization',
+  }),
+  // values a reader copies come from the page's value tables
+  m({
+    kind: 'values: the plan binds a scope list the Okta table states otherwise',
+    file: CLI_PLAN,
+    page: CLI,
+    find: 'bind:\n',
+    replace:
+      'bind:\n  MCP_SCOPES: openid,profile,email,offline_access,mcp:tools:list,mcp:tools:call\n',
+    expectFile: PARTIAL,
+    expectAt: '| `<MCP_SCOPES>`         | `openid,profile,email,mcp:tools:list',
+  }),
+  m({
+    kind: 'values: the plan repeats a value the page states',
+    file: CLI_PLAN,
+    page: CLI,
+    find: 'bind:\n',
+    replace: 'bind:\n  SERVER_NAME: backend-mcp\n',
+    expectFile: CLI,
+    expectAt: '| `<SERVER_NAME>`',
   }),
 ];

@@ -16,7 +16,7 @@ export interface Mutation {
   page?: string;
   /** The failure must be reported in this file (default: `file`)… */
   expectFile?: string;
-  /** …at the line where this text starts in the mutated file (default: where `replace` starts). */
+  /** …at the line where this text starts in that file (default: where `replace` starts). */
   expectAt?: string;
 }
 

@@ -21,6 +21,7 @@ import type { MintSpec } from '../../plan.mts';
 import type { PageSpec } from '../../world.mts';
 import { startHostProxy, type HostProxy, type RecordedHttpCall } from './host-proxy.mts';
 import { pageLocal } from '../../page-local.mts';
+import { statedValues } from '../../value-tables.mts';
 
 export interface RunServices {
   ca: TestCa;
@@ -148,7 +149,10 @@ async function startPage(spec: PageSpec): Promise<PageServices> {
 
 /** The plan's placeholder values: strings as written, tokens minted by the mock IdP's control plane. */
 export async function mintPlaceholders(spec: PageSpec): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
+  // what the page's value tables state (plan `valueTables`), then the plan's own bindings
+  const out: Record<string, string> = Object.fromEntries(
+    statedValues(spec.root, spec.pageAbs, spec.plan).map((s) => [s.name, s.value]),
+  );
   for (const [k, v] of Object.entries(spec.plan.bind)) {
     out[k] = typeof v === 'string' ? v : await mint(v.token);
   }
