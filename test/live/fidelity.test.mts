@@ -42,7 +42,7 @@ describe('the case table', () => {
 
   it('names only rows that exist in the README’s measured-differences table', () => {
     const keys = measuredDifferenceKeys(readFileSync(README, 'utf8'));
-    const ids = new Set(PROXY_CASES.map((c) => c.id));
+    const ids = new Set([...PROXY_CASES, ...CLI_CASES].map((c) => c.id));
     for (const [id, rows] of Object.entries(MEASURED_DIFFERENCES)) {
       expect(ids, `MEASURED_DIFFERENCES names no case ${id}`).toContain(id);
       for (const row of rows) expect(keys, id).toContain(row);
