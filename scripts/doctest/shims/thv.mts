@@ -13,13 +13,7 @@
 // workload under the page's HOME, names unique until `thv rm`, the proxy's
 // log apart from the MCP server's, client config files with the URLs
 // ToolHive writes.
-import {
-  appendFileSync,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  writeFileSync,
-} from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { PageSpec as PageContext } from '../world.mts';
 import { THV_AUTH_FLAGS } from '../../token-exchange-proxy/flags.mts';
