@@ -189,6 +189,24 @@ export interface LiveRuntimeOptions {
   backend?: BakedBackendConfig;
 }
 
+/** Docker's default capabilities (moby's oci/caps/defaults.go). */
+const DOCKER_DEFAULT_CAPABILITIES = [
+  'CHOWN',
+  'DAC_OVERRIDE',
+  'FSETID',
+  'FOWNER',
+  'MKNOD',
+  'NET_RAW',
+  'SETGID',
+  'SETUID',
+  'SETFCAP',
+  'SETPCAP',
+  'NET_BIND_SERVICE',
+  'SYS_CHROOT',
+  'KILL',
+  'AUDIT_WRITE',
+];
+
 /** Writes ToolHive-ready podman configuration: runc, cgroupfs, explicit ulimits, offline registries. */
 async function writePodmanConfig(dir: string): Promise<Record<string, string>> {
   const containersConf = path.join(dir, 'containers.conf');
@@ -202,6 +220,10 @@ async function writePodmanConfig(dir: string): Promise<Record<string, string>> {
     [
       '[containers]',
       'default_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]',
+      // Docker's default capability set, which ToolHive's Docker API client
+      // assumes; podman's lacks NET_RAW, without which Squid's ICMP helper
+      // (pinger) dies and Squid answers the first request with ERR_READ_ERROR
+      `default_capabilities = [${DOCKER_DEFAULT_CAPABILITIES.map((c) => `"${c}"`).join(', ')}]`,
       '[engine]',
       'runtime = "runc"',
       'cgroup_manager = "cgroupfs"',

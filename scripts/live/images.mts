@@ -87,7 +87,8 @@ const PASSWD = (extra: string) => `root:x:0:0:root:/root:/usr/sbin/nologin\n${ex
 function squidRecipe(): Recipe {
   const squid = which('squid');
   if (!squid) throw new Error('squid is not installed (Debian: apt-get install squid)');
-  const helpers = ['unlinkd', 'log_file_daemon']
+  // pinger keeps its file capability (cap_net_raw), carried by the tarball's xattrs
+  const helpers = ['unlinkd', 'pinger', 'log_file_daemon']
     .map((h) => `/usr/lib/squid/${h}`)
     .filter((p) => existsSync(p));
   const changes = ['USER proxy', 'ENTRYPOINT ["/usr/sbin/squid", "-N", "-d", "1"]'];
@@ -99,6 +100,9 @@ function squidRecipe(): Recipe {
       [changes.join('\n'), fileKey([squid, ...helpers].flatMap(lddClosure))].join('\n'),
     async assemble(root) {
       for (const b of [squid, ...helpers]) await copyWithLibs(root, b);
+      // squid's ICMP helper needs raw sockets: the capability Debian gives it
+      const pinger = path.join(root, 'usr/lib/squid/pinger');
+      if (existsSync(pinger)) execFileSync('setcap', ['cap_net_raw=ep', pinger]);
       // error page templates and the English texts; MIME table and icons
       for (const d of ['errors/templates', 'errors/en', 'icons', 'mime.conf']) {
         const src = path.join('/usr/share/squid', d);
@@ -206,7 +210,10 @@ function mcpRecipe(backend: BakedBackendConfig): Recipe {
 
 async function tarball(recipe: Recipe, cacheDir: string): Promise<ImageTarball> {
   const key = createHash('sha256')
-    .update(`${recipe.name}\n${await recipe.key()}`)
+    // the recipe's own code is an input too: a changed recipe rebuilds
+    .update(
+      `${recipe.name}\n${recipe.assemble.toString()}\n${tarball.toString()}\n${await recipe.key()}`,
+    )
     .digest('hex')
     .slice(0, 12);
   const tar = path.join(cacheDir, `${recipe.name}-${key}.tar`);
@@ -230,7 +237,7 @@ async function tarball(recipe: Recipe, cacheDir: string): Promise<ImageTarball> 
     );
     await recipe.assemble(stage);
     const partial = `${tar}.${process.pid}.partial`;
-    execFileSync('tar', ['-C', stage, '--numeric-owner', '-cf', partial, '.']);
+    execFileSync('tar', ['-C', stage, '--numeric-owner', '--xattrs', '-cf', partial, '.']);
     await rename(partial, tar);
   } finally {
     await rm(stage, { recursive: true, force: true });

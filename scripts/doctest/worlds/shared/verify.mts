@@ -20,6 +20,7 @@ import { fetch as undiciFetch, ProxyAgent } from 'undici';
 import type { HttpCall } from '../../status.mts';
 import type { PageSpec, VerifyPlan } from '../../world.mts';
 import { pageServices } from './network.mts';
+import type { ReceivedRequest } from '../../../example-mcp-server/backend-api.mts';
 import { clientConfigUrl, thvPaths } from '../../shims/thv-state.mts';
 
 const REDIRECT = 'http://127.0.0.1:8765/callback';
@@ -79,18 +80,29 @@ class LoopbackLogin implements OAuthClientProvider {
   }
 }
 
+/**
+ * Where the verify step reads what the backend API received: the page's own
+ * backend API (default), or another record, e.g. the live world's backend
+ * inside the MCP server's container.
+ */
+export interface BackendRecord {
+  received(): Promise<ReceivedRequest[]>;
+}
+
 /** The verify step (world.mts `PageWorld.verify`) over the page's network; `placeholders` gives bound tokens. */
 export async function runVerify(
   spec: PageSpec,
   v: VerifyPlan,
   placeholders: () => Promise<Record<string, string>>,
+  backend?: BackendRecord,
 ): Promise<string | undefined> {
   const svc = await pageServices(spec);
+  const record = async () => (backend ? await backend.received() : svc.backend.received);
   const agent = new ProxyAgent({ uri: svc.clientProxyUrl, requestTls: { ca: svc.run.ca.certPem } });
   const proxiedFetch = ((url: string | URL, init?: RequestInit) =>
     undiciFetch(url, { ...(init as object), dispatcher: agent })) as unknown as typeof fetch;
   const since = svc.calls.length;
-  const receivedBefore = svc.backend.received.length;
+  const receivedBefore = (await record()).length;
   let urlText: string;
   if (typeof v.url === 'string') urlText = v.url;
   else {
@@ -181,7 +193,7 @@ export async function runVerify(
     end: Math.round(c.end * 1000) / 1000,
   }));
   const subject = subjectToken ? (decodeJwt(subjectToken) as Record<string, unknown>) : undefined;
-  const received = svc.backend.received.slice(receivedBefore);
+  const received = (await record()).slice(receivedBefore);
   const accepted = received.filter((r) => r.claims);
   const last = accepted[accepted.length - 1];
   if (!last?.claims)
