@@ -197,7 +197,7 @@ export async function startKeycloak(opts: {
     await exited;
   };
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + (opts.timeoutMs ?? 420_000);
+  const deadline = Date.now() + (opts.timeoutMs ?? 840_000);
   for (;;) {
     if (child.exitCode !== null)
       throw new Error(
@@ -206,7 +206,7 @@ export async function startKeycloak(opts: {
     if (Date.now() > deadline) {
       await close();
       throw new Error(
-        `Keycloak was not ready within ${opts.timeoutMs ?? 420_000} ms:\n${output.slice(-4000)}`,
+        `Keycloak was not ready within ${opts.timeoutMs ?? 840_000} ms:\n${output.slice(-4000)}`,
       );
     }
     const ready = await fetch(`${url}/realms/master/.well-known/openid-configuration`).then(
