@@ -650,15 +650,18 @@ function boxTable(header: string[], rows: string[][]): string {
   );
 }
 
+/** pkg/client: every supported client; installed = its config directory exists under HOME. */
 function clientStatus(w: ThvWorld): ShimResult {
   const registered = readGroup(w.paths, 'default').registered_clients;
-  const rows = Object.keys(CLIENT_FILES)
-    .sort()
-    .map((c) => {
-      const file = clientFilePath(w.paths, c) as string;
-      const installed = existsSync(path.dirname(file)) && (c !== 'claude-code' || existsSync(file));
-      return [c, installed ? '✅ Yes' : '❌ No', registered.includes(c) ? '✅ Yes' : '❌ No'];
-    });
+  const rows = [...THV_CLIENT_TYPES].sort().map((c) => {
+    const file = clientFilePath(w.paths, c);
+    // clients whose files the shim does not model are never installed in a page's HOME
+    const installed =
+      file !== undefined &&
+      existsSync(path.dirname(file)) &&
+      (c !== 'claude-code' || existsSync(file));
+    return [c, installed ? '✅ Yes' : '❌ No', registered.includes(c) ? '✅ Yes' : '❌ No'];
+  });
   return { code: 0, stdout: boxTable(['Client Type', 'Installed', 'Registered'], rows) };
 }
 
