@@ -132,6 +132,9 @@ export function thvEnv(opts: {
     XDG_DATA_HOME: path.join(opts.home, '.local/share'),
     XDG_CACHE_HOME: path.join(opts.home, '.cache'),
     XDG_RUNTIME_DIR: path.join(opts.home, '.run'),
+    // thv writes each workload's squid.conf with os.CreateTemp and never
+    // removes it (pkg/container/docker/squid.go@v0.44.0): in the home, not /tmp
+    TMPDIR: path.join(opts.home, '.tmp'),
   };
   for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true, mode: 0o700 });
   return {

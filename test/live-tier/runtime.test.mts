@@ -27,7 +27,13 @@ describe('what thv is given', () => {
       const env = thvEnv({ home, caFile: '/ca.pem', httpsProxy: 'http://127.0.0.1:1' });
       // pkg/updates/client.go@v0.44.0: only "true" (case-insensitive) skips the check
       expect(env['TOOLHIVE_SKIP_UPDATE_CHECK']).toBe('true');
-      for (const k of ['XDG_CONFIG_HOME', 'XDG_STATE_HOME', 'XDG_DATA_HOME', 'XDG_CACHE_HOME'])
+      for (const k of [
+        'XDG_CONFIG_HOME',
+        'XDG_STATE_HOME',
+        'XDG_DATA_HOME',
+        'XDG_CACHE_HOME',
+        'TMPDIR',
+      ])
         expect(env[k]?.startsWith(`${home}/`), k).toBe(true);
       expect(env['HOME']).toBe(home);
       expect(env['SSL_CERT_FILE']).toBe('/ca.pem');
