@@ -1,6 +1,12 @@
-// Nothing secret leaves a run: commands, outputs and diffs in the report and
-// on the console have tokens (any JWT) and the values bound to placeholders
-// named *SECRET*, *TOKEN*, *PASSWORD* replaced.
+// The one redaction of the project's doctest output: nothing secret leaves a
+// run, in the report, on the console or on the site.
+//   - text the run captured (commands, outputs, diffs, failure reasons):
+//     every JWT replaced whole, and the values bound to placeholders named
+//     *SECRET*, *TOKEN*, *PASSWORD* (`redactor`, `redactResult`);
+//   - what readers see (recorded calls, claims; src/plugins/doctest-report):
+//     JWT signatures cut off, secret query parameters blanked, claims and
+//     fields with secret-looking keys (client_secret, *_token, code,
+//     at_hash, nonce …) replaced (`redactString`, `redact`).
 import type { SampleResult } from './status.mts';
 
 const JWT = /\beyJ[\w-]{4,}\.eyJ[\w-]{4,}\.[\w-]+/g;
@@ -27,4 +33,33 @@ export function redactResult(r: SampleResult, redact: (t: string) => string): Sa
     if (typeof v === 'string') out[k] = redact(v);
   }
   return out;
+}
+
+/** at_hash, c_hash (OIDC Core §3.1.3.6, §3.3.2.11) and nonce tie a claim set to a token or a request. */
+const SECRET_KEY =
+  /secret|password|passwd|assertion|private|(^|_)(access|refresh|id|subject|actor)?_?token$|^code$|^authorization$|^(at|c)_hash$|^nonce$/i;
+const JWT_PARTS = /\b(eyJ[\w-]+)\.(eyJ[\w-]+)\.([\w-]+)\b/g;
+
+/** A string with JWT signatures cut off and secret query parameters blanked. */
+export function redactString(value: string): string {
+  return value
+    .replace(JWT_PARTS, '$1.$2.[signature redacted]')
+    .replace(
+      /([?&](?:client_secret|code|code_verifier|subject_token|actor_token|access_token|refresh_token|id_token|assertion|password)=)[^&\s]*/gi,
+      '$1[redacted]',
+    );
+}
+
+/** Claims or any JSON value, with secret-looking keys and token signatures redacted. */
+export function redact(value: unknown, key = ''): unknown {
+  if (typeof value === 'string') {
+    return key && SECRET_KEY.test(key) && !/^token_type$/i.test(key)
+      ? '[redacted]'
+      : redactString(value);
+  }
+  if (Array.isArray(value)) return value.map((v) => redact(v));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redact(v, k)]));
+  }
+  return value;
 }

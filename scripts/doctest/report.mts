@@ -7,65 +7,23 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { TierRun } from './run.mts';
-import type { Artefacts, SampleResult } from './status.mts';
+import {
+  reportSchema,
+  type PageJson,
+  type ReportJson,
+  type TierJson,
+  type TotalsJson,
+} from './report-schema.mts';
+import type { SampleResult } from './status.mts';
 import { TIERS, type Tier } from './world.mts';
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = reportSchema.properties.schemaVersion.const;
 
-export interface PageResult {
-  page: string;
-  tier: Tier;
-  against: string;
-  /** When and at which commit this page last ran in this tier (set when the run is reported). */
-  startedAt?: string;
-  commit?: string;
-  dirty?: boolean;
-  durationMs: number;
-  status: 'passed' | 'failed';
-  /** A failure of the page itself (plan error, set-up failure), not of one sample. */
-  error?: string;
-  artefacts?: Artefacts;
-}
-
-export interface Totals {
-  samples: number;
-  passed: number;
-  failed: number;
-  skipped: number;
-  run: number;
-  validated: number;
-  validatedNotRun: number;
-}
-
-/** A tier of the report: what it ran against, and whether it ran. */
-export interface TierStatus {
-  tier: Tier;
-  /** `skipped`: this machine cannot run the tier (`reason`); `not-run`: no run asked for it. */
-  status: 'passed' | 'failed' | 'skipped' | 'not-run';
-  against?: string;
-  reason?: string;
-  /** Pages the last run of this tier left unfinished (Ctrl-C); their earlier entries stay. */
-  interrupted?: string[];
-  pages: number;
-  totals: Totals;
-}
-
-export interface Report {
-  schemaVersion: typeof SCHEMA_VERSION;
-  /** Of the last run merged in. */
-  commit: string;
-  dirty: boolean;
-  startedAt: string;
-  durationMs: number;
-  node: string;
-  tiers: TierStatus[];
-  totals: Totals;
-  /** (run + validated) / samples, 0..1: the passed samples; `validatedNotRun` are skipped ones. */
-  coverage: number;
-  ok: boolean;
-  pages: PageResult[];
-  samples: SampleResult[];
-}
+// The shapes are the report schema's (report-schema.mts), derived once.
+export type PageResult = PageJson;
+export type Totals = TotalsJson;
+export type TierStatus = TierJson;
+export type Report = ReportJson;
 
 /** A tier this run did not run, and why (e.g. live without thv). */
 export interface SkippedTier {

@@ -1,6 +1,7 @@
 // What a sample's run produced. Every sample ends with exactly one of these;
 // a sample that ends with none fails the run (see `noStatus`).
 import type { Sample } from './extract.mts';
+import type { SampleJson } from './report-schema.mts';
 import type { Tier } from './world.mts';
 
 /** The fixed list of reasons a sample may be skipped for (documented in README.md). */
@@ -79,35 +80,8 @@ export interface Deferred {
   run: () => Promise<Outcome> | Outcome;
 }
 
-export interface SampleResult {
-  id: string;
-  page: string;
-  file: string;
-  line: number;
-  lang: string;
-  title?: string;
-  hash: string;
-  status: 'passed' | 'failed' | 'skipped';
-  kind?: PassKind;
-  /** The tier whose world ran the sample, and what that world is (world.mts `against`). */
-  tier: Tier;
-  against: string;
-  /** Skip reason code (from SKIP_REASONS) or the failure message. */
-  reason?: string;
-  /** Free text: the skip's justification, or the failure's command/output. */
-  detail?: string;
-  command?: string;
-  output?: string;
-  diff?: string;
-  /** The line the failure points at (the sample's line unless a line inside it is known). */
-  failureLine?: number;
-  /** An earlier sample that likely caused the failure. */
-  cause?: Cause;
-  /** The file of failureLine, when it is not the sample's (e.g. a value table in a partial). */
-  failureFile?: string;
-  durationMs: number;
-  artefacts?: Artefacts;
-}
+/** One sample's entry in the report (its type is the report schema's: report-schema.mts). */
+export type SampleResult = SampleJson;
 
 export function toResult(
   sample: Sample,

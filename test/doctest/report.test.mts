@@ -5,7 +5,14 @@ import path from 'node:path';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { runDoctests } from '../../scripts/doctest/run.mts';
-import { githubAnnotation, junit, writeReports } from '../../scripts/doctest/report.mts';
+import {
+  buildReport,
+  githubAnnotation,
+  junit,
+  writeReports,
+} from '../../scripts/doctest/report.mts';
+import { reportSchema } from '../../scripts/doctest/report-schema.mts';
+import type { TierRun } from '../../scripts/doctest/run.mts';
 import schema from '../../scripts/doctest/report.schema.json' with { type: 'json' };
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -69,5 +76,113 @@ describe('status and report', async () => {
     expect(githubAnnotation('docs/a.mdx', 3, 'a\nb: 100%')).toBe(
       '::error file=docs/a.mdx,line=3,title=doctest::a%0Ab: 100%25',
     );
+  });
+
+  it('report.schema.json is the one written from report-schema.mts (npm run doctest:schema)', async () => {
+    const file = path.join(root, 'scripts/doctest/report.schema.json');
+    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual(reportSchema);
+  });
+
+  it('records the tier and what it ran against, per page, per sample and for the run', () => {
+    expect(report.pages[0]).toMatchObject({
+      tier: 'hermetic',
+      against: 'reference proxy (hermetic)',
+    });
+    expect(report.samples.every((x) => x.tier === 'hermetic')).toBe(true);
+    expect(report.tiers.map((t) => [t.tier, t.status])).toEqual([
+      ['hermetic', 'failed'],
+      ['live', 'not-run'],
+    ]);
+  });
+});
+
+describe('merging into an earlier report', () => {
+  const sample = (page: string, tier: 'hermetic' | 'live', status: 'passed' | 'failed') => ({
+    id: `${page}:3`,
+    page,
+    file: page,
+    line: 3,
+    lang: 'bash',
+    hash: 'a'.repeat(64),
+    status,
+    ...(status === 'passed' ? { kind: 'run' as const } : { reason: 'exit 1', failureLine: 3 }),
+    tier,
+    against: tier === 'live' ? 'thv v0.44.0' : 'reference proxy (hermetic)',
+    durationMs: 1,
+  });
+  const pageRun = (page: string, tier: 'hermetic' | 'live', status: 'passed' | 'failed') => ({
+    page: {
+      page,
+      tier,
+      against: tier === 'live' ? 'thv v0.44.0' : 'reference proxy (hermetic)',
+      durationMs: 1,
+      status,
+    },
+    samples: [sample(page, tier, status)],
+    interrupted: false,
+  });
+  const run = (
+    tier: 'hermetic' | 'live',
+    pages: ReturnType<typeof pageRun>[],
+    interrupted: string[] = [],
+  ): TierRun => ({
+    tier,
+    against: tier === 'live' ? 'thv v0.44.0' : 'reference proxy (hermetic)',
+    pages,
+    interrupted,
+    startedAt: new Date('2026-12-01T00:00:00Z'),
+    durationMs: 5,
+  });
+  const earlier = buildReport(
+    [
+      run('hermetic', [
+        pageRun('docs/a.mdx', 'hermetic', 'passed'),
+        pageRun('docs/b.mdx', 'hermetic', 'passed'),
+      ]),
+      run('live', [pageRun('docs/a.mdx', 'live', 'passed')]),
+    ],
+    root,
+  );
+
+  it('replaces only the pages and tier it ran; keeps the rest', () => {
+    const merged = buildReport(
+      [run('hermetic', [pageRun('docs/b.mdx', 'hermetic', 'failed')])],
+      root,
+      { previous: earlier },
+    );
+    expect(merged.samples.map((x) => `${x.page} ${x.tier} ${x.status}`)).toEqual([
+      'docs/a.mdx hermetic passed',
+      'docs/a.mdx live passed',
+      'docs/b.mdx hermetic failed',
+    ]);
+    expect(merged.tiers.map((t) => `${t.tier} ${t.status}`)).toEqual([
+      'hermetic failed',
+      'live passed',
+    ]);
+    expect(merged.ok).toBe(false);
+  });
+
+  it('an interrupted page keeps its earlier entries and counts nothing it did not reach as failed', () => {
+    const merged = buildReport([run('hermetic', [], ['docs/b.mdx'])], root, { previous: earlier });
+    expect(merged.samples.filter((x) => x.status === 'failed')).toEqual([]);
+    expect(merged.samples.filter((x) => x.page === 'docs/b.mdx')).toHaveLength(1);
+    expect(merged.tiers[0]?.interrupted).toEqual(['docs/b.mdx']);
+  });
+
+  it('a live tier this machine skipped drops the live entries and says why', () => {
+    const merged = buildReport(
+      [run('hermetic', [pageRun('docs/a.mdx', 'hermetic', 'passed')])],
+      root,
+      {
+        previous: earlier,
+        skipped: [{ tier: 'live', reason: 'thv is not installed' }],
+      },
+    );
+    expect(merged.samples.some((x) => x.tier === 'live')).toBe(false);
+    expect(merged.tiers[1]).toMatchObject({
+      tier: 'live',
+      status: 'skipped',
+      reason: 'thv is not installed',
+    });
   });
 });

@@ -11,6 +11,9 @@ interface ReportSample {
   file: string;
   hash: string;
   status: 'passed' | 'failed' | 'skipped';
+  kind?: 'run' | 'validated';
+  tier: 'hermetic' | 'live';
+  against: string;
 }
 
 const reportPath = path.resolve(root, process.env.DOCTEST_REPORT ?? 'reports/doctest/report.json');
@@ -24,8 +27,16 @@ function expectedKind(file: string, hash: string): string {
   const entries = report.samples.filter((s) => s.file === file && s.hash === hash);
   if (entries.length === 0) return 'unverified';
   if (entries.some((s) => s.status === 'failed')) return 'failed';
-  if (entries.some((s) => s.status === 'skipped')) return 'skipped';
-  return 'verified';
+  if (entries.some((s) => s.status === 'passed')) return 'verified';
+  if (entries.some((s) => s.kind === 'validated')) return 'validated';
+  return 'skipped';
+}
+
+/** The tiers that verified a sample: a badge may claim those and no other. */
+function verifiedBy(file: string, hash: string): ReportSample[] {
+  return (report?.samples ?? []).filter(
+    (s) => s.file === file && s.hash === hash && s.status === 'passed',
+  );
 }
 
 for (const route of guideRoutes()) {
@@ -52,7 +63,18 @@ for (const route of guideRoutes()) {
       const hash = (await badge.getAttribute('data-sample-hash')) ?? '';
       const kind = (await badge.getAttribute('data-verification')) ?? '';
       expect(kind, `${file} sample ${hash.slice(0, 12)}`).toBe(expectedKind(file, hash));
-      if (kind === 'verified') await expect(badge).toContainText(/Verified.*commit [0-9a-f]{7}/);
+      if (kind === 'verified') {
+        await expect(badge).toContainText(/Verified.*commit [0-9a-f]{7}/);
+        const by = verifiedBy(file, hash);
+        const text = (await badge.textContent()) ?? '';
+        // a live claim only where the live tier ran the sample, with its thv version
+        const live = by.find((s) => s.tier === 'live');
+        if (live) expect(text).toContain(`verified with ${live.against}`);
+        else expect(text).not.toMatch(/with thv v/);
+        if (by.some((s) => s.tier === 'hermetic'))
+          expect(text).toContain('against the reference proxy (hermetic)');
+      }
+      if (kind === 'validated') await expect(badge).toContainText('validated, not run');
       if (kind === 'no-report') await expect(badge).toContainText('no doctest report');
       kinds.push(kind);
     }
@@ -71,8 +93,27 @@ for (const route of guideRoutes()) {
     const verified = kinds.filter((k) => k === 'verified').length;
     await expect(summary).toContainText(`${verified} of ${count} samples verified`);
     if (!report) await expect(summary).toContainText('no doctest report');
+    const tiers = (report as { tiers?: { tier: string; status: string }[] } | null)?.tiers ?? [];
+    if (tiers.find((t) => t.tier === 'live')?.status !== 'passed')
+      await expect(summary).not.toContainText('with thv v');
   });
 }
+
+test('a badge is a mark and a word; its detail shows on keyboard focus and is its description', async ({
+  page,
+}) => {
+  const [route] = guideRoutes();
+  await gotoHydrated(page, route as string);
+  const badge = page.locator('[data-verification]').first();
+  const detail = badge.locator('[role="tooltip"]');
+  const id = await detail.getAttribute('id');
+  expect(await badge.getAttribute('aria-describedby')).toBe(id);
+  const hidden = await detail.boundingBox();
+  expect(hidden?.width ?? 0).toBeLessThanOrEqual(1);
+  await badge.focus();
+  const shown = await detail.boundingBox();
+  expect(shown?.width ?? 0).toBeGreaterThan(40);
+});
 
 test('a recorded exchange shows requests and claims with signatures and secrets redacted', async ({
   page,

@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 import sampleVerification from '../../src/remark/sampleVerification.ts';
 import { extractPage } from '../../scripts/doctest/extract.mts';
 import { redact, summarizeReport } from '../../src/plugins/doctest-report/report.ts';
-import { EMPTY, verdictOf } from '../../src/components/Verification/verdict.ts';
+import { EMPTY, summaryOf, verdictOf } from '../../src/components/Verification/verdict.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -77,6 +77,15 @@ const report = {
   commit: '74f7bd5b27355b88d5f69c4fd5bab6f80cf6edc5',
   dirty: false,
   startedAt: '2026-11-26T07:53:31.858Z',
+  tiers: [
+    { tier: 'hermetic', status: 'failed', against: 'reference proxy (hermetic)', pages: 1 },
+    {
+      tier: 'live',
+      status: 'skipped',
+      reason: 'thv is not installed (npm run live:setup)',
+      pages: 0,
+    },
+  ],
   pages: [
     {
       page: 'docs/a.mdx',
@@ -105,6 +114,41 @@ const report = {
       file: 'docs/a.mdx',
       hash: 'a'.repeat(64),
       status: 'passed',
+      kind: 'run',
+      tier: 'hermetic',
+      against: 'reference proxy (hermetic)',
+    },
+    {
+      id: 'docs/a.mdx:3',
+      page: 'docs/a.mdx',
+      file: 'docs/a.mdx',
+      hash: 'a'.repeat(64),
+      status: 'passed',
+      kind: 'run',
+      tier: 'live',
+      against: 'thv v0.44.0',
+    },
+    {
+      id: 'docs/a.mdx:5',
+      page: 'docs/a.mdx',
+      file: 'docs/a.mdx',
+      hash: 'f'.repeat(64),
+      status: 'passed',
+      kind: 'run',
+      tier: 'hermetic',
+      against: 'reference proxy (hermetic)',
+    },
+    {
+      id: 'docs/a.mdx:7',
+      page: 'docs/a.mdx',
+      file: 'docs/a.mdx',
+      hash: '1'.repeat(64),
+      status: 'skipped',
+      kind: 'validated',
+      reason: 'needs-real-cluster',
+      detail: 'installs the operator with Helm',
+      tier: 'hermetic',
+      against: 'reference proxy (hermetic)',
     },
     {
       id: 'docs/a.mdx:9',
@@ -113,6 +157,8 @@ const report = {
       hash: 'b'.repeat(64),
       status: 'failed',
       reason: 'exit 1',
+      tier: 'hermetic',
+      against: 'reference proxy (hermetic)',
     },
     {
       id: 'docs/a.mdx:12',
@@ -122,6 +168,8 @@ const report = {
       status: 'skipped',
       reason: 'interactive',
       detail: 'opens a browser',
+      tier: 'hermetic',
+      against: 'reference proxy (hermetic)',
     },
     // The same text twice in a file: the worst status wins.
     {
@@ -130,6 +178,8 @@ const report = {
       file: 'docs/a.mdx',
       hash: 'd'.repeat(64),
       status: 'passed',
+      tier: 'hermetic',
+      against: 'reference proxy (hermetic)',
     },
     {
       id: 'docs/a.mdx:30',
@@ -138,6 +188,8 @@ const report = {
       hash: 'd'.repeat(64),
       status: 'failed',
       reason: 'diff',
+      tier: 'hermetic',
+      against: 'reference proxy (hermetic)',
     },
   ],
 } as const;
@@ -145,10 +197,39 @@ const report = {
 describe('badges from the report', () => {
   const data = summarizeReport(structuredClone(report) as never);
 
-  it('says verified, with date and commit, only for a passed hash', () => {
-    const v = verdictOf(data, 'docs/a.mdx', 'a'.repeat(64));
-    expect(v.kind).toBe('verified');
-    expect(v.text).toBe('2026-11-26 07:53 UTC, commit 74f7bd5');
+  it('says which tier verified a sample and against what: live with the thv version, hermetic against the reference proxy, both when both ran', () => {
+    const both = verdictOf(data, 'docs/a.mdx', 'a'.repeat(64));
+    expect(both).toMatchObject({ kind: 'verified', word: 'Verified' });
+    expect(both.text).toBe(
+      'verified with thv v0.44.0 and against the reference proxy (hermetic) (2026-11-26 07:53 UTC, commit 74f7bd5)',
+    );
+    const hermeticOnly = verdictOf(data, 'docs/a.mdx', 'f'.repeat(64));
+    expect(hermeticOnly.text).toMatch(/^verified against the reference proxy \(hermetic\) \(/);
+    expect(hermeticOnly.text).not.toMatch(/thv v/);
+  });
+
+  it('says "validated, not run" for a skipped sample that was validated, with its reason', () => {
+    expect(verdictOf(data, 'docs/a.mdx', '1'.repeat(64))).toMatchObject({
+      kind: 'validated',
+      word: 'Validated',
+      text: 'validated, not run — needs-real-cluster: installs the operator with Helm',
+    });
+  });
+
+  it('sums a page up in one line: by tier, what did not run, and that live was skipped and why', () => {
+    const ids = ['a', 'f', '1', 'b', 'c'].map((c) => `docs/a.mdx#${c.repeat(64)}`);
+    const s = summaryOf(data, ids);
+    expect(s.kind).toBe('failed');
+    expect(s.text).toBe(
+      '2 of 5 samples verified with thv v0.44.0 (1) and against the reference proxy (hermetic) (2), 2026-11-26 07:53 UTC, commit 74f7bd5; 1 failed, 1 validated, not run, 1 not run.',
+    );
+    const hermeticRun = summarizeReport({
+      ...structuredClone(report),
+      samples: report.samples.filter((x) => x.tier === 'hermetic'),
+    } as never);
+    expect(summaryOf(hermeticRun, ids.slice(0, 2)).text).toBe(
+      '2 of 2 samples verified against the reference proxy (hermetic) (2), 2026-11-26 07:53 UTC, commit 74f7bd5; the live tier did not run (thv is not installed (npm run live:setup)).',
+    );
   });
 
   it('never shows an edited sample (unknown hash) as verified', () => {
@@ -159,7 +240,9 @@ describe('badges from the report', () => {
 
   it('shows failures and skip reasons', () => {
     expect(verdictOf(data, 'docs/a.mdx', 'b'.repeat(64))).toMatchObject({ kind: 'failed' });
-    expect(verdictOf(data, 'docs/a.mdx', 'c'.repeat(64)).text).toBe('interactive: opens a browser');
+    expect(verdictOf(data, 'docs/a.mdx', 'c'.repeat(64)).text).toBe(
+      'not run — interactive: opens a browser',
+    );
     expect(verdictOf(data, 'docs/a.mdx', 'd'.repeat(64)).kind).toBe('failed');
   });
 

@@ -3,84 +3,65 @@
 //
 //   <SampleBadge file hash />            one sample's verdict (used by the
 //                                        CodeBlock wrapper and after diagrams)
-//   <VerificationSummary samples />      "N of M samples verified" for a page
+//   <VerificationSummary samples />      one line for a page: how many verified, by
+//                                        which tier, what did not run
 //   <RecordedExchange [page] [sample] /> the requests and the claims before and
 //                                        after the exchange the last run recorded
 //
 // The remark plugin (src/remark/sampleVerification.ts) fills `file`, `hash`,
 // `samples` and `page` from the page source; writers only write
 // `<RecordedExchange />`.
-import React, { type ReactNode } from 'react';
+import React, { useId, type ReactNode } from 'react';
 import { usePluginData } from '@docusaurus/useGlobalData';
 import type { Recording, VerificationData } from '../../plugins/doctest-report/report';
-import { EMPTY, runOf, verdictOf, type BadgeKind } from './verdict';
+import { EMPTY, runOf, summaryOf, verdictOf } from './verdict';
 import styles from './styles.module.css';
 
 export function useVerificationData(): VerificationData {
   return (usePluginData('doctest-report') as VerificationData | undefined) ?? EMPTY;
 }
 
+/**
+ * One compact badge per code block: a mark and a word; the detail (which tier,
+ * against what, or why not) shows on hover and on keyboard focus, and is the
+ * badge's accessible description.
+ */
 export function SampleBadge({ file, hash }: { file: string; hash: string }): ReactNode {
   const verdict = verdictOf(useVerificationData(), file, hash);
+  const id = useId();
   return (
-    <p
-      className={`${styles.badge} ${styles[verdict.kind]}`}
-      data-verification={verdict.kind}
-      data-sample-file={file}
-      data-sample-hash={hash}
-    >
-      <span className={styles.label}>{verdict.label}</span>
-      <span className={styles.text}>{verdict.text}</span>
+    <p className={styles.badgeRow}>
+      <span
+        className={`${styles.badge} ${styles[verdict.kind]}`}
+        data-verification={verdict.kind}
+        data-sample-file={file}
+        data-sample-hash={hash}
+        tabIndex={0}
+        aria-describedby={id}
+      >
+        <span aria-hidden="true" className={styles.icon}>
+          {verdict.icon}
+        </span>
+        <span className={styles.word}>{verdict.word}</span>
+        <span role="tooltip" id={id} className={styles.detail}>
+          {verdict.text}
+        </span>
+      </span>
     </p>
   );
 }
 
 export function VerificationSummary({ samples }: { samples: string }): ReactNode {
   const data = useVerificationData();
-  const ids = samples.split(',').filter(Boolean);
-  const counts: Record<BadgeKind, number> = {
-    verified: 0,
-    failed: 0,
-    skipped: 0,
-    unverified: 0,
-    'no-report': 0,
-  };
-  for (const id of ids) {
-    const at = id.lastIndexOf('#');
-    counts[verdictOf(data, id.slice(0, at), id.slice(at + 1)).kind]++;
-  }
-  const parts = [
-    counts.failed ? `${counts.failed} failed` : '',
-    counts.skipped ? `${counts.skipped} not run (reason on each)` : '',
-    counts.unverified ? `${counts.unverified} changed since the last run` : '',
-  ].filter(Boolean);
-  const kind: BadgeKind = !data.present
-    ? 'no-report'
-    : counts.failed
-      ? 'failed'
-      : counts.verified === ids.length
-        ? 'verified'
-        : 'unverified';
+  const summary = summaryOf(data, samples.split(',').filter(Boolean));
   return (
     <aside
-      className={`${styles.summary} ${styles[kind]}`}
-      data-verification-summary={kind}
+      className={`${styles.summary} ${styles[summary.kind]}`}
+      data-verification-summary={summary.kind}
       data-report-sha256={data.reportSha256}
       aria-label="Sample verification"
     >
-      {data.present ? (
-        <>
-          <strong>
-            {counts.verified} of {ids.length} samples verified
-          </strong>{' '}
-          by the doctest run of {runOf(data)}
-          {parts.length > 0 ? `; ${parts.join(', ')}.` : '.'}
-        </>
-      ) : (
-        <>
-          <strong>0 of {ids.length} samples verified:</strong> this build has no doctest report.
-        </>
-      )}
+      {summary.text}
     </aside>
   );
 }

@@ -1,18 +1,35 @@
 // Reads the doctest report (reports/doctest/report.json, written by
-// `npm run doctest`; format in scripts/doctest/README.md) and reduces it to
-// what the pages show: per sample (file + hash) its status, and per page the
-// recorded exchange with signatures and secrets redacted.
+// `npm run doctest`; format in scripts/doctest/README.md, types derived from
+// its schema in scripts/doctest/report-schema.mts) and reduces it to what the
+// pages show: per sample (file + hash) its verdict in each tier, the run's
+// tiers, and per page the recorded exchange with signatures and secrets
+// redacted.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import type { ReportJson, SampleJson, TierJson } from '../../../scripts/doctest/report-schema.mts';
+import { redact, redactString } from '../../../scripts/doctest/redact.mts';
+import { sampleKey } from './sample-key';
 
-export type SampleStatus = 'passed' | 'failed' | 'skipped';
+export type SampleStatus = SampleJson['status'];
+export type Tier = SampleJson['tier'];
 
-export interface SampleVerdict {
+/** What one tier's run said about a sample. */
+export interface TierVerdict {
+  tier: Tier;
+  /** What the tier's world verifies against: `thv v0.44.0`, `reference proxy (hermetic)`. */
+  against: string;
   status: SampleStatus;
+  /** `validated` on a skipped sample: validated, not run. */
+  kind?: 'run' | 'validated';
   /** Skip reason code or failure message. */
   reason?: string;
   /** Skip justification. */
   detail?: string;
+}
+
+/** The verdict of a sample (file + hash): one entry per tier that ran it. */
+export interface SampleVerdict {
+  tiers: TierVerdict[];
 }
 
 export interface RecordedCall {
@@ -29,6 +46,14 @@ export interface Recording {
   claims?: { subject?: Record<string, unknown>; exchanged?: Record<string, unknown> };
 }
 
+/** A tier of the run, as the page summary reports it. */
+export interface TierSummary {
+  tier: Tier;
+  status: TierJson['status'];
+  against?: string;
+  reason?: string;
+}
+
 export interface VerificationData {
   /** False when the build had no report: every badge then says so. */
   present: boolean;
@@ -37,63 +62,17 @@ export interface VerificationData {
   startedAt?: string;
   /** sha256 (hex) of the report file the build read; tests use it to spot a stale build. */
   reportSha256?: string;
-  /** `${file}\n${hash}` → verdict (worst status when a text appears more than once). */
+  /** The report's tiers: which ran, which were skipped and why. */
+  tiers: TierSummary[];
+  /** `sampleKey(file, hash)` → verdict per tier (worst status when a text appears more than once). */
   samples: Record<string, SampleVerdict>;
   /** page file → recording, and `${sample id}` → recording. */
   recordings: Record<string, Recording>;
 }
 
-interface ReportSample {
-  id: string;
-  page: string;
-  file: string;
-  hash: string;
-  status: SampleStatus;
-  reason?: string;
-  detail?: string;
-  artefacts?: Recording;
-}
-
-interface Report {
-  schemaVersion: number;
-  commit: string;
-  dirty: boolean;
-  startedAt: string;
-  pages: { page: string; artefacts?: Recording }[];
-  samples: ReportSample[];
-}
-
-export const sampleKey = (file: string, hash: string): string => `${file}\n${hash}`;
+export { redact, redactString, sampleKey };
 
 const SEVERITY: Record<SampleStatus, number> = { passed: 0, skipped: 1, failed: 2 };
-
-const SECRET_KEY =
-  /secret|password|passwd|assertion|private|(^|_)(access|refresh|id|subject|actor)?_?token$|^code$|^authorization$/i;
-const JWT = /\b(eyJ[\w-]+)\.(eyJ[\w-]+)\.([\w-]+)\b/g;
-
-/** A string with JWT signatures cut off and secret query parameters blanked. */
-export function redactString(value: string): string {
-  return value
-    .replace(JWT, '$1.$2.[signature redacted]')
-    .replace(
-      /([?&](?:client_secret|code|code_verifier|subject_token|actor_token|access_token|refresh_token|id_token|assertion|password)=)[^&\s]*/gi,
-      '$1[redacted]',
-    );
-}
-
-/** Claims or any JSON value, with secret-looking keys and token signatures redacted. */
-export function redact(value: unknown, key = ''): unknown {
-  if (typeof value === 'string') {
-    return key && SECRET_KEY.test(key) && !/^token_type$/i.test(key)
-      ? '[redacted]'
-      : redactString(value);
-  }
-  if (Array.isArray(value)) return value.map((v) => redact(v));
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redact(v, k)]));
-  }
-  return value;
-}
 
 function redactRecording(recording: Recording): Recording {
   const out: Recording = {};
@@ -120,8 +99,8 @@ function mergeRecording(into: Recording | undefined, add: Recording): Recording 
   };
 }
 
-export function summarizeReport(report: Report): VerificationData {
-  if (report.schemaVersion !== 2) {
+export function summarizeReport(report: ReportJson): VerificationData {
+  if ((report.schemaVersion as number) !== 2) {
     throw new Error(
       `doctest report: schemaVersion ${report.schemaVersion} is not supported (expected 2); rerun \`npm run doctest\``,
     );
@@ -130,13 +109,20 @@ export function summarizeReport(report: Report): VerificationData {
   const recordings: Record<string, Recording> = {};
   for (const sample of report.samples) {
     const key = sampleKey(sample.file, sample.hash);
-    const previous = samples[key];
+    const verdict = (samples[key] ??= { tiers: [] });
+    const at = verdict.tiers.findIndex((t) => t.tier === sample.tier);
+    const previous = verdict.tiers[at];
     if (!previous || SEVERITY[sample.status] > SEVERITY[previous.status]) {
-      samples[key] = {
+      const entry: TierVerdict = {
+        tier: sample.tier,
+        against: sample.against,
         status: sample.status,
+        ...(sample.kind ? { kind: sample.kind } : {}),
         ...(sample.reason ? { reason: redactString(sample.reason) } : {}),
         ...(sample.detail && sample.status === 'skipped' ? { detail: sample.detail } : {}),
       };
+      if (previous) verdict.tiers[at] = entry;
+      else verdict.tiers.push(entry);
     }
     if (sample.artefacts) {
       const clean = redactRecording(sample.artefacts);
@@ -157,17 +143,23 @@ export function summarizeReport(report: Report): VerificationData {
     commit: report.commit,
     dirty: report.dirty,
     startedAt: report.startedAt,
+    tiers: report.tiers.map((t) => ({
+      tier: t.tier,
+      status: t.status,
+      ...(t.against ? { against: t.against } : {}),
+      ...(t.reason ? { reason: redactString(t.reason) } : {}),
+    })),
     samples,
     recordings,
   };
 }
 
 export function readVerificationData(reportPath: string): VerificationData {
-  if (!existsSync(reportPath)) return { present: false, samples: {}, recordings: {} };
-  let report: Report;
+  if (!existsSync(reportPath)) return { present: false, tiers: [], samples: {}, recordings: {} };
+  let report: ReportJson;
   const text = readFileSync(reportPath, 'utf8');
   try {
-    report = JSON.parse(text) as Report;
+    report = JSON.parse(text) as ReportJson;
   } catch (error) {
     throw new Error(
       `${reportPath}: not valid JSON (${(error as Error).message}); rerun \`npm run doctest\``,

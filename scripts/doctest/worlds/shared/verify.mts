@@ -17,6 +17,7 @@ import type {
 } from '@modelcontextprotocol/sdk/shared/auth.js';
 import { decodeJwt } from 'jose';
 import { fetch as undiciFetch, ProxyAgent } from 'undici';
+import { redact } from '../../redact.mts';
 import type { HttpCall } from '../../status.mts';
 import type { PageSpec, VerifyPlan } from '../../world.mts';
 import { pageServices } from './network.mts';
@@ -26,12 +27,8 @@ import { clientConfigUrl, thvPaths } from '../../shims/thv-state.mts';
 const REDIRECT = 'http://127.0.0.1:8765/callback';
 const MCP_CLIENT_ID = '0oa1234567890abcdef';
 
-/** Claims shown to readers: signatures are not part of claims; nothing secret is kept. */
-function redactClaims(c: Record<string, unknown>): Record<string, unknown> {
-  const out = { ...c };
-  for (const k of ['at_hash', 'c_hash', 'nonce']) if (k in out) out[k] = '[redacted]';
-  return out;
-}
+/** Claims shown to readers: the project's one redaction (redact.mts). */
+const redactClaims = (c: Record<string, unknown>) => redact(c) as Record<string, unknown>;
 
 class LoopbackLogin implements OAuthClientProvider {
   private verifier = '';
