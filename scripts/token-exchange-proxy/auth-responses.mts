@@ -51,11 +51,50 @@ export function wwwAuthenticate(
   return params.length ? `Bearer ${params.join(', ')}` : 'Bearer';
 }
 
+/**
+ * JSON as Go's encoding/json writes it: `<`, `>`, `&`, U+2028 and U+2029
+ * escaped (json.Marshal's HTML-safe default); json.Encoder adds a newline.
+ */
+export function goJson(value: unknown): string {
+  return JSON.stringify(value).replace(
+    /[<>&\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
+/**
+ * ToolHive's 401 (pkg/auth/token.go@v0.44.0 Middleware, writeOAuthError): the
+ * challenge carries the error text as it is, quotes escaped (EscapeQuotes);
+ * the body prefixes `Invalid token: ` for invalid_token; no Cache-Control.
+ */
+function sendToolhiveUnauthorized(
+  res: ServerResponse,
+  s: ChallengeSettings,
+  err: CredentialError,
+): void {
+  const header = err.description
+    .replace(/[\\"]/g, (c) => `\\${c}`)
+    // a header value cannot carry control or non-ASCII characters (Go's net/http drops them too)
+    .replace(/[^\x20-\x7e]/g, '?');
+  const body =
+    err.code === 'invalid_token' && err.description !== 'Invalid authentication claims'
+      ? `Invalid token: ${err.description}`
+      : err.description;
+  const text = goJson({ error: err.code, error_description: body });
+  res.writeHead(401, {
+    'www-authenticate': wwwAuthenticate(s, err, header),
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+  });
+  res.end(text);
+}
+
 export function sendUnauthorized(
   res: ServerResponse,
   s: ChallengeSettings,
   err: CredentialError,
 ): void {
+  if (s.compat) return sendToolhiveUnauthorized(res, s, err);
   const description = bearerErrorDescription(
     s.compat && err.code === 'invalid_token' && err.description !== 'Invalid authentication claims'
       ? `Invalid token: ${err.description}`
@@ -95,6 +134,25 @@ export function sendToolhiveExchangeFailed(res: ServerResponse): void {
   res.end('Token exchange failed\n');
 }
 
+/**
+ * ToolHive's /health (pkg/healthcheck/healthcheck.go@v0.44.0 ServeHTTP): GET
+ * only; `thv proxy` has no MCP pinger, so the status is always healthy.
+ */
+export function sendToolhiveHealth(res: ServerResponse, method: string): number {
+  if (method !== 'GET') {
+    res.writeHead(405, {
+      'content-type': 'text/plain; charset=utf-8',
+      'x-content-type-options': 'nosniff',
+    });
+    res.end('Method not allowed\n');
+    return 405;
+  }
+  const body = `${goJson({ status: 'healthy', timestamp: new Date().toISOString(), transport: '' })}\n`;
+  res.writeHead(200, { 'content-type': 'application/json' });
+  res.end(body);
+  return 200;
+}
+
 /** RFC 9728 §3.2, with ToolHive's fields and CORS (b.6). */
 export function sendResourceMetadata(
   res: ServerResponse,
@@ -102,29 +160,33 @@ export function sendResourceMetadata(
   origin: string | undefined,
   s: ChallengeSettings,
 ): void {
-  if (!s.resourceUrl) {
-    res.writeHead(404, { 'content-length': 0 });
-    res.end();
-    return;
-  }
   const cors = {
     'access-control-allow-origin': origin ?? '*',
     'access-control-allow-methods': 'GET, OPTIONS',
     'access-control-allow-headers': 'mcp-protocol-version, Content-Type, Authorization',
     'access-control-max-age': '86400',
   };
+  // ToolHive sets CORS and answers OPTIONS before it looks at the resource URL
+  // (pkg/auth/token.go@v0.44.0 NewAuthInfoHandler).
+  if (!s.resourceUrl && !(s.compat && method === 'OPTIONS')) {
+    res.writeHead(404, { ...(s.compat ? cors : {}), 'content-length': 0 });
+    res.end();
+    return;
+  }
   if (method === 'OPTIONS') {
     res.writeHead(204, cors);
     res.end();
     return;
   }
-  const body = JSON.stringify({
+  const doc = {
     resource: s.resourceUrl,
     // Never [""]: start-up refuses --resource-url without --oidc-issuer (startup-checks.mts).
     authorization_servers: [s.issuer],
     bearer_methods_supported: ['header'],
     scopes_supported: s.scopes && s.scopes.length ? s.scopes : ['openid'],
-  });
+  };
+  // json.NewEncoder(w).Encode: Go's escaping and a trailing newline.
+  const body = s.compat ? `${goJson(doc)}\n` : JSON.stringify(doc);
   res.writeHead(200, {
     ...cors,
     'content-type': 'application/json',

@@ -10,6 +10,7 @@ import {
   sendDependencyFailure,
   sendResourceMetadata,
   sendToolhiveExchangeFailed,
+  sendToolhiveHealth,
   sendUnauthorized,
   type ChallengeSettings,
 } from './auth-responses.mts';
@@ -75,8 +76,11 @@ function bearerToken(header: string | undefined, compat: boolean, maxSize: numbe
       "invalid authorization header format, expected 'Bearer <token>'",
     );
   }
-  const token = header.slice(scheme.length).trim();
-  if (token === '')
+  // ToolHive strips exactly "Bearer " and keeps the rest as it is (a second
+  // space stays in the token), refusing only an all-blank one (ExtractBearerToken).
+  const rest = header.slice(scheme.length);
+  const token = compat ? rest : rest.trim();
+  if (token.trim() === '')
     throw new CredentialError('invalid_request', 'empty token in authorization header');
   if (token.length > maxSize) {
     throw new CredentialError('invalid_token', `the token is longer than ${maxSize} bytes`);
@@ -210,6 +214,7 @@ export async function startProxy(
       return 400;
     }
     if (url === '/health') {
+      if (compat) return sendToolhiveHealth(res, req.method ?? 'GET');
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end('{"status":"ok"}');
       return 200;
