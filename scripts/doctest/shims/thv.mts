@@ -262,6 +262,10 @@ async function run(w: ThvWorld, p: ParsedThv): Promise<ShimResult> {
     transport,
     proxyArgs: [...proxyArgs, ...(ctx.plan.mode === 'toolhive' ? ['--compat', 'toolhive'] : [])],
     ...(headerName ? { tokenHeader: headerName } : {}),
+    // network isolation (on by default): the ingress Squid drops the Authorization header
+    ...(bool(p, 'isolate-network')
+      ? { dropRequestHeaders: ['authorization', 'proxy-authorization'] }
+      : {}),
     env: w.req.env,
   };
   const oidcGiven = [

@@ -55,6 +55,13 @@ export interface StartProxyRequest {
   proxyArgs: string[];
   /** Header the example MCP server reads its token from. */
   tokenHeader?: string;
+  /**
+   * Request headers lost between the proxy and the MCP server. `thv run` with network
+   * isolation (its default) puts an ingress Squid there, an accelerator whose
+   * `cache_peer … originserver` has no `login=PASSTHRU` (pkg/container/docker/squid.go:461@v0.44.0),
+   * and Squid passes `Authorization` to an origin-server peer only with login=PASS*.
+   */
+  dropRequestHeaders?: readonly string[];
   env?: Record<string, string>;
   /** Map localhost:<port> to the proxy now (thv run: yes; the operator: only on port-forward). */
   expose?: boolean;
@@ -76,7 +83,13 @@ export async function startWorkload(ctx: PageContext, req: StartProxyRequest): P
     backendUrl: backendTap.url,
     ...(req.tokenHeader ? { tokenHeader: req.tokenHeader } : {}),
   });
-  const mcpTap = await startTap('proxy', 'mcp-server', Number(new URL(mcp.url).port), record);
+  const mcpTap = await startTap(
+    'proxy',
+    'mcp-server',
+    Number(new URL(mcp.url).port),
+    record,
+    req.dropRequestHeaders,
+  );
   svc.hostProxy.nameLocal(mcpTap.port, 'mcp-server');
   const realPort = await freePort();
   // the proxy's CLI (scripts/token-exchange-proxy/cli.mts), bundled once per run

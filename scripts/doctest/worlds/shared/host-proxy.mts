@@ -292,17 +292,21 @@ export async function startTap(
   to: string,
   targetPort: number,
   onCall: (call: RecordedHttpCall) => void,
+  /** Request headers this hop removes (lower case), as a proxy between the two parties would. */
+  dropRequestHeaders: readonly string[] = [],
 ): Promise<{ url: string; port: number; close(): Promise<void> }> {
   const sockets = new Set<net.Socket>();
   const server = http.createServer((req, res) => {
     const start = performance.now();
+    const headers = { ...req.headers };
+    for (const h of dropRequestHeaders) delete headers[h];
     const up = http.request(
       {
         host: '127.0.0.1',
         port: targetPort,
         method: req.method,
         path: req.url,
-        headers: req.headers,
+        headers,
       },
       (upRes) =>
         relay(upRes, res, () =>
