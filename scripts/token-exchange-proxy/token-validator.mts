@@ -61,7 +61,8 @@ type VerifyKey = Awaited<ReturnType<typeof importJWK>>;
  * waits for a fetch (and fails while the back-off runs).
  */
 class JwksCache {
-  private jwksUrl?: string;
+  /** The configured or discovered JWKS URL (ToolHive names it in its JWKS error). */
+  jwksUrl?: string;
   private keys?: Map<string, JWK>;
   private imported = new Map<string, VerifyKey>();
   private fetchedAtMs = 0;
@@ -246,8 +247,19 @@ export class TokenValidator {
       header = {};
     }
     // token.go ValidateToken@v0.44.0: only a token that is not a compact JWS goes to introspection.
-    const isJws = token.split('.').length === 3 && typeof header.alg === 'string';
-    const identity = isJws ? await this.validateJwt(token, header) : await this.introspect(token);
+    // golang-jwt decodes each part strictly (base64url), so in --compat toolhive
+    // a token with any other character (a leading space, say) is malformed,
+    // which sends it to introspection as ToolHive does.
+    const isJws =
+      token.split('.').length === 3 &&
+      typeof header.alg === 'string' &&
+      (!this.s.compat || /^[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$/.test(token));
+    let identity: Identity;
+    try {
+      identity = isJws ? await this.validateJwt(token, header) : await this.introspect(token);
+    } catch (e) {
+      throw this.s.compat ? toolhiveError(e, isJws, this.jwks.jwksUrl ?? '') : e;
+    }
     // Never cache past exp; an introspection answer only for a short while
     // (RFC 7662 §4), so a revoked token stops working promptly.
     const until = isJws
@@ -428,4 +440,42 @@ export function formEncode(value: string): string {
   return encodeURIComponent(value)
     .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
     .replace(/%20/g, '+');
+}
+
+/**
+ * --compat toolhive: the error texts of ToolHive's ValidateToken
+ * (pkg/auth/token.go@v0.44.0), which wraps golang-jwt's and jwx's errors: a
+ * JWT failure reads `failed to parse token: …` (key lookup in the keyfunc,
+ * exp/nbf by golang-jwt), iss/aud come from validateClaims after parsing,
+ * and an opaque token's from introspectOpaqueToken.
+ */
+function toolhiveError(e: unknown, jwt: boolean, jwksUrl: string): unknown {
+  if (!(e instanceof CredentialError)) return e;
+  const d = e.description;
+  const keyfunc = 'failed to parse token: token is unverifiable: error while executing keyfunc: ';
+  const introspection = 'failed to introspect opaque token: ';
+  let text: string | undefined;
+  let m: RegExpExecArray | null;
+  if (jwt) {
+    if ((m = /^signing algorithm (.*) is not accepted$/.exec(d)))
+      text = `${keyfunc}unexpected signing method: ${m[1]}`;
+    else if (d === 'the token header has no kid') text = `${keyfunc}token header missing kid`;
+    else if ((m = /^no key with kid '(.*)' in the issuer's JWKS$/.exec(d)))
+      text = `${keyfunc}key ID ${m[1]} not found in JWKS`;
+    else if (d === 'failed to fetch the JWKS')
+      text = `${keyfunc}failed to lookup JWKS: resource "${jwksUrl}" is not ready`;
+    else if (d === 'the token has expired')
+      text = 'failed to parse token: token has invalid claims: token is expired';
+    else if (/^claim "nbf" /.test(d))
+      text = 'failed to parse token: token has invalid claims: token is not valid yet';
+    else if (/^claim "iss" /.test(d)) text = 'invalid issuer';
+    else if (/^claim "aud" /.test(d)) text = 'invalid audience';
+  } else if (d === 'the token is not a JWT')
+    text = `${introspection}no introspection endpoint available`;
+  else if (d === 'the token is not active')
+    text = `${introspection}rfc7662 introspection failed: invalid token`;
+  else if (d === 'the token has expired') text = `${introspection}token expired`;
+  else if (/^claim "iss" /.test(d)) text = `${introspection}invalid issuer`;
+  else if (/^claim "aud" /.test(d)) text = `${introspection}invalid audience`;
+  return text === undefined ? e : new CredentialError(e.code, text, e.credentialSent);
 }

@@ -96,4 +96,32 @@ describe('--compat toolhive responses', () => {
     expect(upstream.requests.length).toBe(before);
     log.expectNoSecrets([token]);
   });
+
+  it.each([
+    [
+      'expired',
+      { exp: Math.floor(Date.now() / 1000) - 60 },
+      'failed to parse token: token has invalid claims: token is expired',
+    ],
+    [
+      'not yet valid',
+      { nbf: Math.floor(Date.now() / 1000) + 600 },
+      'failed to parse token: token has invalid claims: token is not valid yet',
+    ],
+    ['wrong aud', { aud: 'other' }, 'invalid audience'],
+  ] as const)('ToolHive’s error text: %s', async (_name, claims, text) => {
+    const res = await fetch(`${compat.url}/mcp`, {
+      headers: { authorization: `Bearer ${await idp.mint(claims)}` },
+    });
+    expect(res.headers.get('www-authenticate')).toContain(`error_description="${text}"`);
+  });
+
+  it('ToolHive’s error text: an opaque token without introspection', async () => {
+    const res = await fetch(`${compat.url}/mcp`, {
+      headers: { authorization: 'Bearer opaque-123' },
+    });
+    expect(res.headers.get('www-authenticate')).toContain(
+      'error_description="failed to introspect opaque token: no introspection endpoint available"',
+    );
+  });
 });

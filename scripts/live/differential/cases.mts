@@ -585,20 +585,11 @@ export function requestOf(c: ProxyCase): { method: string; path: string; body?: 
  * must agree; a case named here must differ (test/live/fidelity.test.mts).
  */
 export const MEASURED_DIFFERENCES: Record<string, string[]> = {
-  'jwks/expired': ['Error descriptions'],
-  'jwks/not-yet-valid': ['Error descriptions'],
-  'jwks/wrong-audience': ['Error descriptions'],
-  'jwks/wrong-issuer': ['Error descriptions'],
-  'jwks/missing-kid': ['Error descriptions'],
-  'jwks/unknown-kid': ['Error descriptions'],
-  'jwks/hs256': ['Error descriptions'],
-  'jwks/two-spaces': ['Error descriptions'],
-  'jwks/unreachable': ['Error descriptions'],
-  'introspection/inactive': ['--oidc-scopes', 'Error descriptions'],
-  'introspection/expired': ['--oidc-scopes', 'Error descriptions'],
-  'introspection/no-exp': ['--oidc-scopes', 'Error descriptions'],
-  'introspection/wrong-audience': ['--oidc-scopes', 'Error descriptions'],
-  'introspection/wrong-issuer': ['--oidc-scopes', 'Error descriptions'],
+  'introspection/inactive': ['--oidc-scopes'],
+  'introspection/expired': ['--oidc-scopes'],
+  'introspection/no-exp': ['--oidc-scopes'],
+  'introspection/wrong-audience': ['--oidc-scopes'],
+  'introspection/wrong-issuer': ['--oidc-scopes'],
   'scopes/metadata': ['--oidc-scopes'],
   'scopes/challenge': ['--oidc-scopes'],
   // CLI cases (npm run fidelity -- --cli): the real thv on the live runtime vs the thv shim
