@@ -29,6 +29,12 @@ import {
 import type { World } from './world.mts';
 import { pageLocal } from './page-local.mts';
 import { statedValues, valueProblems } from './value-tables.mts';
+import {
+  isReadOutput,
+  missingValue,
+  outputBlockAfter,
+  type Unasserted,
+} from './output-assertions.mts';
 
 export interface PageRun {
   page: PageResult;
@@ -118,6 +124,7 @@ export async function runPage(
     shell: () => (shell ??= startShell(ctx)),
   };
   const results: SampleResult[] = [];
+  const unasserted: Unasserted[] = [];
   const deferred: { index: number; sample: Sample; t: number; d: Deferred }[] = [];
   let pageError: string | undefined;
   let interrupted = false;
@@ -131,7 +138,7 @@ export async function runPage(
   const failedSoFar = () =>
     results.some((r, i) => r.status === 'failed' && !deferred.some((d) => d.index === i));
   try {
-    for (const sample of samples) {
+    for (const [index, sample] of samples.entries()) {
       if (controller.signal.aborted) {
         interrupted = true;
         break;
@@ -160,7 +167,11 @@ export async function runPage(
       if (outcome?.status === 'deferred') {
         deferred.push({ index: results.length, sample, t: performance.now() - s0, d: outcome });
         results.push(done(sample, { status: 'failed', message: 'deferred check did not run' }, 0));
-      } else results.push(done(sample, outcome, performance.now() - s0));
+      } else {
+        const checked = outcome && checkOutputAsserted(sample, index, outcome, ctx, unasserted);
+        // (an interruption has left the loop above)
+        results.push(done(sample, checked ?? outcome, performance.now() - s0));
+      }
       if (sample.id === anchors.verifyAfter) await verify();
     }
     if (!interrupted && !(bail && failedSoFar())) await verify();
@@ -197,6 +208,7 @@ export async function runPage(
     interrupted,
   );
   if (!interrupted && Object.keys(artefacts).length > 0) run.page.artefacts = artefacts;
+  if (!interrupted && unasserted.length > 0) run.page.unasserted = unasserted;
   return run;
 }
 
@@ -253,4 +265,36 @@ function valueTableProblem(sample: Sample, ctx: PageContext): Outcome | undefine
   const used = new Set([...sample.text.matchAll(PLACEHOLDER)].map((m) => m[1]));
   const p = valueTableProblems(ctx).find((x) => used.has(x.name));
   return p && { status: 'failed', message: p.message, line: p.line, file: p.file };
+}
+
+/**
+ * A shell sample's output must be checked: by the `doctest-output` block after
+ * it, or the plan's reason. Records it in `unasserted` otherwise; an output that
+ * is null, empty or an error object where the page shows none fails the sample.
+ */
+function checkOutputAsserted(
+  sample: Sample,
+  index: number,
+  outcome: Outcome,
+  ctx: PageContext,
+  unasserted: Unasserted[],
+): Final | undefined {
+  const shell = ctx.lastShell;
+  if (outcome.status !== 'passed' || outcome.kind !== 'run' || shell?.sample !== sample) return;
+  if (!isReadOutput(sample, shell.output) || outputBlockAfter(ctx.samples, index)) return;
+  const reason = ctx.anchors.samples.get(sample.id)?.unasserted;
+  unasserted.push({
+    id: sample.id,
+    file: sample.file,
+    line: sample.line,
+    ...(reason ? { reason } : {}),
+  });
+  const missing = reason ? undefined : missingValue(shell.command, shell.output);
+  if (!missing) return;
+  return {
+    status: 'failed',
+    message: `the sample ${missing} and the page shows no output for it: a reader gets no value here. Fix the command, or add a doctest-output block with what it prints`,
+    command: shell.command,
+    output: shell.output,
+  };
 }

@@ -90,7 +90,16 @@ export const PlanSchema = z
       }),
     /** Per-sample settings keyed like `before`. */
     samples: z
-      .record(z.string(), z.object({ timeout: z.number().positive().optional() }).strict())
+      .record(
+        z.string(),
+        z
+          .object({
+            timeout: z.number().positive().optional(),
+            /** Why nothing checks this sample's output (output-assertions.mts). */
+            unasserted: z.string().min(1).optional(),
+          })
+          .strict(),
+      )
       .default({}),
     /** Default per-sample timeout, seconds. */
     timeout: z.number().positive().default(45),
@@ -144,7 +153,7 @@ export interface Anchors {
   /** Sample id → hidden bash to run before it. */
   before: Map<string, string>;
   /** Sample id → per-sample settings. */
-  samples: Map<string, { timeout?: number }>;
+  samples: Map<string, { timeout?: number; unasserted?: string }>;
   /** Sample id after which the verification runs. */
   verifyAfter?: string;
 }

@@ -101,6 +101,22 @@ export const reportSchema = {
           artefacts: {
             $ref: '#/definitions/artefacts',
           },
+          unasserted: {
+            type: 'array',
+            description:
+              "shell samples whose output nothing checks (no doctest-output block after them), with the plan's reason (samples.<id>.unasserted) if any",
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['id', 'file', 'line'],
+              properties: {
+                id: { type: 'string' },
+                file: { type: 'string' },
+                line: { type: 'integer', minimum: 1 },
+                reason: { type: 'string' },
+              },
+            },
+          },
         },
       },
     },

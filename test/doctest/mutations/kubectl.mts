@@ -113,4 +113,12 @@ export const KUBECTL_MUTATIONS: Mutation[] = [
     expectFile: CLI,
     expectAt: '| `<SERVER_NAME>`',
   }),
+  // output is asserted: a value the page promises that comes out null fails
+  m({
+    kind: 'output: a jq filter that prints null where the page promises a value',
+    file: CLI,
+    find: '  | jq -r .result.serverInfo.name',
+    replace: '  | jq -r .result.serverInfo.title',
+    expectAt: '```bash\nmcp_request \'{"jsonrpc": "2.0", "id": 1',
+  }),
 ];
