@@ -78,10 +78,19 @@ interface Mutation extends Edit {
 const m = (x: Mutation) => x;
 const MUTATIONS: Mutation[] = [
   m({
+    kind: 'network isolation left on: its ingress Squid drops the Authorization header',
+    file: CLI,
+    find: '  --isolate-network=false \\\n',
+    replace: '',
+    // the backend's record has no claims: the output block after the curl fails
+    expectAt:
+      '```text doctest-output\n{\n  "iss": "https://dev-123456.okta.com/oauth2/aus9876543210"',
+  }),
+  m({
     kind: 'thv proxy flag on thv run (--port instead of --proxy-port)',
     file: CLI,
-    find: '  --proxy-port 8080 \\\n  --oidc-issuer',
-    replace: '  --port 8080 \\\n  --oidc-issuer',
+    find: '  --proxy-port 8080 \\\n',
+    replace: '  --port 8080 \\\n',
     expectAt: '```bash\nthv run \\',
   }),
   m({
@@ -101,8 +110,9 @@ const MUTATIONS: Mutation[] = [
   m({
     kind: 'thv list output format thv does not have',
     file: CLI,
-    find: '```bash\nthv list\n```',
-    replace: '```bash\nthv list --format yaml\n```',
+    find: 'done\nthv list\n```',
+    replace: 'done\nthv list --format yaml\n```',
+    expectAt: '```bash\nfor _ in $(seq 60); do',
   }),
   m({
     kind: 'thv stop as clean-up: the name is taken for the next thv run',
