@@ -1,11 +1,12 @@
-// npm run live:keycloak -- [--fetch [VERSION]] [--dir DIR]
+// npm run live:keycloak -- [--fetch [VERSION]] [--fetch-only] [--dir DIR]
 //
 // Starts a real Keycloak on 127.0.0.1 (dev mode, H2 under DIR) and sets up the
 // Keycloak tab of the token-exchange guide through its admin REST API; prints
 // the issuer, token endpoint and clients, writes the generated test-only
 // secrets to DIR/secrets.json (mode 0600), and stops on SIGINT/SIGTERM.
 // --fetch first puts org.keycloak:keycloak-quarkus-dist (default 26.5.6) into
-// the local Maven repository with `mvn dependency:get`.
+// the local Maven repository with `mvn dependency:get`; --fetch-only does just
+// that and exits (what .ci/run does, so that the Keycloak tests run on CI).
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -27,6 +28,10 @@ async function main(argv: string[]): Promise<void> {
   let dir: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
+    if (arg === '--fetch-only') {
+      fetchKeycloak(DEFAULT_VERSION);
+      return;
+    }
     if (arg === '--fetch') {
       const next = argv[i + 1];
       const version = next && !next.startsWith('--') ? (i++, next) : DEFAULT_VERSION;
@@ -35,7 +40,7 @@ async function main(argv: string[]): Promise<void> {
       dir = argv[++i] ?? fail('--dir needs a folder');
     } else if (arg === '--help' || arg === '-h') {
       process.stdout.write(
-        'Usage: npm run live:keycloak -- [--fetch [VERSION]] [--dir DIR]\n' +
+        'Usage: npm run live:keycloak -- [--fetch [VERSION]] [--fetch-only] [--dir DIR]\n' +
           'Starts Keycloak on 127.0.0.1 with the guide realm "mcp"; Ctrl-C stops it.\n',
       );
       return;
