@@ -37,6 +37,7 @@ import {
   type ServerProcess,
 } from './lib/processes.mts';
 import { printProfile, summariseProfiles } from './lib/cpu-profile.mts';
+import { SEALED_ADDRESS } from '../../scripts/live/sealed-network.mts';
 import {
   OKTA_BACKEND_SERVER_ID,
   OKTA_DOMAIN,
@@ -99,7 +100,7 @@ export async function measure(opts: Options): Promise<Record<string, unknown>> {
       tsx(
         'test/bench/servers/idp.mts',
         scratch,
-        ...(opts.sealed ? ['--sealed', '198.18.0.10'] : []),
+        ...(opts.sealed ? ['--sealed', SEALED_ADDRESS] : []),
       ),
     );
     const idpUrl = idp.info['idpUrl'] as string;

@@ -20,7 +20,10 @@ import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { Pool } from 'undici';
 import { startProxy, type RunningProxy } from '../../scripts/token-exchange-proxy/index.mts';
 import { defaultConfig } from '../../scripts/mock-idp/default-config.mts';
-import { createSealedNetwork, sealedNetworkUnavailable } from './lib/sealed-network.mts';
+import {
+  createSealedNetwork,
+  sealedNetworkUnavailable,
+} from '../../scripts/live/sealed-network.mts';
 
 /** What the bench uses of the live tier's scripts/live/environment.mts. */
 interface LiveEnvironment {
@@ -144,7 +147,7 @@ async function processSeparated(options: { quick: boolean }): Promise<Record<str
     if ('reason' in thv || sealedReason) {
       thvNote = `thv proxy left out: ${'reason' in thv ? thv.reason : (sealedReason as string)}`;
     } else {
-      const net = createSealedNetwork(vendorHosts());
+      const net = createSealedNetwork(vendorHosts(), 'thv-bench');
       cleanups.push(() => net.close());
       wrapper = net.wrapper;
       const dir = await mkdtemp(path.join(os.tmpdir(), 'proxy-bench-thv-'));
