@@ -21,7 +21,13 @@ const lineOf = (text: string, needle: string) => {
 async function mutatedRoot(mut?: Mutation): Promise<{ dir: string; text?: string }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'doctest-mutant-'));
   await cp(path.join(root, 'docs'), path.join(dir, 'docs'), { recursive: true });
-  for (const f of ['scripts', 'node_modules', 'package.json', 'tsconfig.json'])
+  for (const f of [
+    'scripts',
+    'node_modules',
+    'package.json',
+    'tsconfig.json',
+    'toolhive-release.json',
+  ])
     await symlink(path.join(root, f), path.join(dir, f));
   if (!mut) return { dir };
   const file = path.join(dir, mut.file);

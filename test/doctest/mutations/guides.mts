@@ -2,6 +2,9 @@
 // claims and diagrams.
 import { CLI, CONCEPT, K8S, PARTIAL, m, type Mutation } from './types.mts';
 
+// the exchange by hand moved to the troubleshooting page
+const TROUBLESHOOTING = 'docs/toolhive/troubleshooting/token-exchange.mdx';
+
 export const GUIDE_MUTATIONS: Mutation[] = [
   // CLI guide
   m({
@@ -34,14 +37,14 @@ export const GUIDE_MUTATIONS: Mutation[] = [
   }),
   m({
     kind: 'wrong scope in the exchange request',
-    file: CLI,
+    file: TROUBLESHOOTING,
     find: "--data-urlencode 'scope=api:read api:write'",
     replace: "--data-urlencode 'scope=api:read api:admin'",
     expectAt: '```text doctest-output\n{\n  "token_type"',
   }),
   m({
     kind: 'wrong audience in the exchange request',
-    file: CLI,
+    file: TROUBLESHOOTING,
     find: '  -d audience=backend-api \\',
     replace: '  -d audience=backend \\',
     expectAt: '```text doctest-output\n{\n  "token_type"',
@@ -55,9 +58,9 @@ export const GUIDE_MUTATIONS: Mutation[] = [
   }),
   m({
     kind: 'claims output no longer matching',
-    file: CLI,
-    find: '"cid":"0oa0987654321fedcba","scp":["api:read","api:write"]',
-    replace: '"cid":"0oa0987654321fedcba","scp":["api:read"]',
+    file: TROUBLESHOOTING,
+    find: '"aud":"backend-api","cid":"0oa0987654321fedcba"',
+    replace: '"aud":"backend","cid":"0oa0987654321fedcba"',
     expectAt: '```text doctest-output\n{"iss"',
   }),
   m({
