@@ -126,6 +126,24 @@ export const reportSchema = {
         $ref: '#/definitions/sample',
       },
     },
+    fidelity: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['toolhive', 'agree', 'total', 'skipped', 'generatedAt'],
+      description:
+        "the stand-ins' measured fidelity, from the last `npm run fidelity` (reports/live/fidelity.json): cases where the reference proxy in --compat toolhive and the real thv behave alike; absent when no run for the pinned release exists",
+      properties: {
+        toolhive: { type: 'string', description: 'the thv release compared against' },
+        agree: { type: 'integer', minimum: 0 },
+        total: {
+          type: 'integer',
+          minimum: 0,
+          description: 'cases compared (skipped ones not counted)',
+        },
+        skipped: { type: 'integer', minimum: 0 },
+        generatedAt: { type: 'string', format: 'date-time' },
+      },
+    },
     tiers: {
       type: 'array',
       items: {

@@ -137,9 +137,34 @@ export function buildReport(
     totals,
     coverage: totals.samples === 0 ? 1 : Math.round((checked / totals.samples) * 1e4) / 1e4,
     ok: totals.failed === 0 && pages.every((p) => p.status === 'passed'),
+    ...fidelityBlock(root),
     pages,
     samples,
   };
+}
+
+/**
+ * The stand-ins' measured fidelity, from the last `npm run fidelity`
+ * (scripts/live/differential/run.mts writes reports/live/fidelity.json): kept
+ * only when it compared against the release the guides are written for.
+ */
+export function fidelityBlock(root: string): { fidelity?: NonNullable<Report['fidelity']> } {
+  const file = path.join(root, 'reports/live/fidelity.json');
+  if (!existsSync(file)) return {};
+  try {
+    const f = JSON.parse(readFileSync(file, 'utf8')) as Partial<NonNullable<Report['fidelity']>>;
+    const pinned = (
+      JSON.parse(readFileSync(path.join(root, 'toolhive-release.json'), 'utf8')) as {
+        toolhive: string;
+      }
+    ).toolhive;
+    const { toolhive, agree, total, skipped, generatedAt } = f;
+    if (toolhive !== pinned || typeof agree !== 'number' || typeof total !== 'number') return {};
+    if (typeof skipped !== 'number' || typeof generatedAt !== 'string') return {};
+    return { fidelity: { toolhive, agree, total, skipped, generatedAt } };
+  } catch {
+    return {};
+  }
 }
 
 /** The report at `file` when it exists and has this schemaVersion; otherwise nothing to merge into. */

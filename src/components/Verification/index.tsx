@@ -145,3 +145,31 @@ export function RecordedExchange({ page, sample }: { page?: string; sample?: str
     </figure>
   );
 }
+
+/**
+ * The stand-ins' measured fidelity, as the build's doctest report holds it:
+ * how many cases the reference proxy in `--compat toolhive` and the real
+ * `thv proxy` answered alike. Says plainly when this build has no such figure.
+ */
+export function StandInFidelity(): ReactNode {
+  const { fidelity } = useVerificationData();
+  if (!fidelity) {
+    return (
+      <p data-fidelity="absent">
+        This build&apos;s doctest report has no fidelity figure: no comparison with the real thv ran
+        for it.
+      </p>
+    );
+  }
+  const day = fidelity.generatedAt.slice(0, 10);
+  return (
+    <p data-fidelity={`${fidelity.agree}/${fidelity.total}`}>
+      Measured on {day}: in compatibility mode, the reference proxy answered{' '}
+      <strong>
+        {fidelity.agree} of {fidelity.total}
+      </strong>{' '}
+      cases as <code>thv proxy</code> {fidelity.toolhive} did
+      {fidelity.skipped > 0 ? ` (${fidelity.skipped} cases did not run)` : ''}.
+    </p>
+  );
+}

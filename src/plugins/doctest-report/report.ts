@@ -68,6 +68,8 @@ export interface VerificationData {
   samples: Record<string, SampleVerdict>;
   /** page file → recording, and `${sample id}` → recording. */
   recordings: Record<string, Recording>;
+  /** The stand-ins' measured fidelity against the real thv (the report's `fidelity`), when measured. */
+  fidelity?: NonNullable<ReportJson['fidelity']>;
 }
 
 export { redact, redactString, sampleKey };
@@ -151,6 +153,7 @@ export function summarizeReport(report: ReportJson): VerificationData {
     })),
     samples,
     recordings,
+    ...(report.fidelity ? { fidelity: report.fidelity } : {}),
   };
 }
 
