@@ -26,7 +26,7 @@ export const GUIDE_MUTATIONS: Mutation[] = [
     file: CLI,
     find: 'thv list\n',
     replace: 'thv lst\n',
-    expectAt: '```bash\nthv lst',
+    expectAt: '```bash\nfor _ in $(seq 60)',
   }),
   m({
     kind: 'wrong issuer in shown metadata',
@@ -54,7 +54,7 @@ export const GUIDE_MUTATIONS: Mutation[] = [
     file: CLI,
     find: '-H "Authorization: Bearer $USER_TOKEN" \\\n    -H \'Content-Type',
     replace: '-H "Authorisation: Bearer $USER_TOKEN" \\\n    -H \'Content-Type',
-    expectAt: '```bash\nmcp_request \'{"jsonrpc":"2.0","id":2',
+    expectAt: '```bash\nmcp_request \'{"jsonrpc": "2.0", "id": 2',
   }),
   m({
     kind: 'claims output no longer matching',
