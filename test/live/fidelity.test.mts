@@ -14,11 +14,11 @@ import { REPO_ROOT } from '../../scripts/live/differential/processes.mts';
 import { lineOf, summaryOf } from '../../scripts/live/differential/run.mts';
 import type { FidelityReport } from '../../scripts/live/differential/suite.mts';
 import { sealedNetworkUnavailable } from '../../scripts/live/sealed-network.mts';
-import { thvAvailability } from '../../scripts/live/differential/thv-binary.mts';
+import { liveAvailability } from '../../scripts/live/environment.mts';
 import { measuredDifferenceKeys } from '../../scripts/live/differential/readme-table.mts';
 
 const README = join(REPO_ROOT, 'scripts/token-exchange-proxy/README.md');
-const available = await thvAvailability();
+const available = liveAvailability();
 const sealed = sealedNetworkUnavailable();
 const skipWhy = !available.ok
   ? available.reason

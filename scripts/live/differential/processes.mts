@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import net from 'node:net';
 import { join, resolve } from 'node:path';
+import { thvEnv } from '../environment.mts';
 import type { World } from './world.mts';
 
 export type Side = 'thv' | 'standin';
@@ -25,36 +26,16 @@ export interface Started {
 }
 
 /**
- * The environment `thv` runs in: its own HOME and XDG folders, the run's CA,
- * the forward proxy for vendor hosts, no update check (ToolHive would call
- * updates.stacklok.com). Go never proxies loopback addresses.
+ * The environment `thv` runs in: the live tier's (scripts/live/environment.mts
+ * thvEnv: its own HOME and XDG folders, the run's CA, the forward proxy, no
+ * update check), plus PATH.
  */
 export function thvEnvironment(opts: {
   home: string;
   caFile: string;
   httpsProxy: string;
 }): Record<string, string> {
-  const { home } = opts;
-  const proxy: Record<string, string> = opts.httpsProxy
-    ? {
-        HTTPS_PROXY: opts.httpsProxy,
-        https_proxy: opts.httpsProxy,
-        NO_PROXY: '127.0.0.1,localhost,::1',
-        no_proxy: '127.0.0.1,localhost,::1',
-      }
-    : {};
-  return {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: home,
-    XDG_CONFIG_HOME: join(home, '.config'),
-    XDG_STATE_HOME: join(home, '.local/state'),
-    XDG_DATA_HOME: join(home, '.local/share'),
-    XDG_CACHE_HOME: join(home, '.cache'),
-    XDG_RUNTIME_DIR: join(home, '.run'),
-    TOOLHIVE_SKIP_UPDATE_CHECK: 'true',
-    SSL_CERT_FILE: opts.caFile,
-    ...proxy,
-  };
+  return { PATH: process.env.PATH ?? '/usr/bin:/bin', ...thvEnv(opts) };
 }
 
 export async function freePort(): Promise<number> {

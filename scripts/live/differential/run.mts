@@ -9,7 +9,7 @@ import { createSealedNetwork, sealedNetworkUnavailable } from '../sealed-network
 import { REPO_ROOT } from './processes.mts';
 import { runFidelity, type CaseResult, type FidelityReport } from './suite.mts';
 import { cliUnavailable, runCliCases, type CliCaseResult } from './cli-runner.mts';
-import { thvAvailability } from './thv-binary.mts';
+import { liveAvailability } from '../environment.mts';
 import { VENDOR_HOSTS } from './world.mts';
 
 export const REPORT_PATH = join(REPO_ROOT, 'reports/live/fidelity.json');
@@ -71,7 +71,7 @@ async function main(argv: string[]): Promise<number> {
   const only = argv.filter(
     (a, i) => a !== '--only' && a !== '--cli' && a !== '--report' && i !== at + 1,
   );
-  const available = await thvAvailability();
+  const available = liveAvailability();
   if (!available.ok) {
     process.stderr.write(`fidelity: skipped: ${available.reason}\n`);
     return 0;
