@@ -32,6 +32,7 @@ import { build } from 'esbuild';
 import { defaultBackendConfig, imageTarballs, type ImageTarball } from './images.mts';
 import type { BakedBackendConfig } from './images/mcp-container.mts';
 import { pinnedToolhive, REPO_ROOT, thvBinary, versionFromThvOutput } from './paths.mts';
+import { listenOn, pipeSockets } from './sockets.mts';
 
 const run = promisify(execFile);
 
@@ -359,30 +360,6 @@ function connectThrough(proxyUrl: string, host: string): Promise<net.Socket> {
   });
 }
 
-function pipeSockets(a: net.Socket, b: net.Socket, sockets: Set<net.Socket>): void {
-  for (const s of [a, b]) {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-    s.on('error', () => s.destroy());
-  }
-  a.pipe(b);
-  b.pipe(a);
-  a.on('close', () => b.destroy());
-  b.on('close', () => a.destroy());
-}
-
-function listen(server: net.Server, ...args: [string] | [number, string]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    const done = () => {
-      server.off('error', reject);
-      resolve();
-    };
-    if (args.length === 1) server.listen(args[0], done);
-    else server.listen(args[0], args[1], done);
-  });
-}
-
 async function waitForSocket(socket: string, child: ChildProcess, ms: number): Promise<void> {
   const until = Date.now() + ms;
   let exited: number | null | undefined;
@@ -590,7 +567,7 @@ export async function startLiveRuntime(opts: LiveRuntimeOptions): Promise<LiveRu
               () => c.destroy(),
             );
           });
-          await listen(server, unix);
+          await listenOn(server, unix);
           servers.push(server);
           await relay.send({ op: 'listen', host: address, port: 443, unix });
           hostLines.push(`${address} ${host}`);
@@ -604,7 +581,7 @@ export async function startLiveRuntime(opts: LiveRuntimeOptions): Promise<LiveRu
           const server = net.createServer((c) =>
             pipeSockets(c, net.connect(Number(u.port), u.hostname), sockets),
           );
-          await listen(server, unix);
+          await listenOn(server, unix);
           servers.push(server);
           const { port } = await relay.send({ op: 'listen', host: '127.0.0.1', port: 0, unix });
           nsProxyUrl = `http://127.0.0.1:${port}`;
@@ -616,7 +593,7 @@ export async function startLiveRuntime(opts: LiveRuntimeOptions): Promise<LiveRu
         await relay.send({ op: 'expose', unix, host: '127.0.0.1', port });
         const server = net.createServer((c) => pipeSockets(c, net.connect(unix), sockets));
         try {
-          await listen(server, port, '127.0.0.1');
+          await listenOn(server, port, '127.0.0.1');
         } catch (e) {
           const code = (e as NodeJS.ErrnoException).code;
           throw new Error(

@@ -14,6 +14,7 @@
 import net from 'node:net';
 import { rmSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { listenOn, pipeSockets } from './sockets.mts';
 
 export type RelayCommand =
   | { id: number; op: 'listen'; host: string; port: number; unix: string }
@@ -22,44 +23,18 @@ export type RelayCommand =
 const servers: net.Server[] = [];
 const sockets = new Set<net.Socket>();
 
-function track(s: net.Socket): net.Socket {
-  sockets.add(s);
-  s.on('close', () => sockets.delete(s));
-  s.on('error', () => s.destroy());
-  return s;
-}
-
-function pipe(a: net.Socket, b: net.Socket): void {
-  track(a);
-  track(b);
-  a.pipe(b);
-  b.pipe(a);
-  a.on('close', () => b.destroy());
-  b.on('close', () => a.destroy());
-}
-
-function listenOn(server: net.Server, ...args: [string] | [number, string]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    const done = () => {
-      server.off('error', reject);
-      resolve();
-    };
-    if (args.length === 1) server.listen(args[0], done);
-    else server.listen(args[0], args[1], done);
-  });
-}
-
 /** Runs one command; a `listen` answers with the port it got (port 0: a free one). */
 async function run(cmd: RelayCommand): Promise<number | undefined> {
   if (cmd.op === 'listen') {
-    const server = net.createServer((c) => pipe(c, net.connect(cmd.unix)));
+    const server = net.createServer((c) => pipeSockets(c, net.connect(cmd.unix), sockets));
     await listenOn(server, cmd.port, cmd.host);
     servers.push(server);
     return (server.address() as net.AddressInfo).port;
   } else {
     rmSync(cmd.unix, { force: true });
-    const server = net.createServer((c) => pipe(c, net.connect(cmd.port, cmd.host)));
+    const server = net.createServer((c) =>
+      pipeSockets(c, net.connect(cmd.port, cmd.host), sockets),
+    );
     await listenOn(server, cmd.unix);
     servers.push(server);
     return undefined;
