@@ -289,7 +289,8 @@ function checkOutputAsserted(
     line: sample.line,
     ...(reason ? { reason } : {}),
   });
-  const missing = reason ? undefined : missingValue(shell.command, shell.output);
+  // a reason says why the output is not compared verbatim, never that a missing value is fine
+  const missing = missingValue(shell.command, shell.output);
   if (!missing) return;
   return {
     status: 'failed',

@@ -12,14 +12,14 @@ export const GUIDE_MUTATIONS: Mutation[] = [
     file: CLI,
     find: '--token-exchange-audience <BACKEND_AUDIENCE>',
     replace: '--token-exchange-audiance <BACKEND_AUDIENCE>',
-    expectAt: '```bash\nthv run',
+    expectAt: '```bash doctest-id="run-server"\nthv run',
   }),
   m({
     kind: 'secret file name differs between samples',
     file: CLI,
     find: "printf '%s\\n' '<EXCHANGE_CLIENT_SECRET>' > token-exchange-client-secret.txt",
     replace: "printf '%s\\n' '<EXCHANGE_CLIENT_SECRET>' > exchange-secret.txt",
-    expectAt: '```bash\nthv run',
+    expectAt: '```bash doctest-id="run-server"\nthv run',
   }),
   m({
     kind: 'misspelt thv subcommand',
@@ -54,7 +54,7 @@ export const GUIDE_MUTATIONS: Mutation[] = [
     file: CLI,
     find: '-H "Authorization: Bearer $USER_TOKEN" \\\n    -H \'Content-Type',
     replace: '-H "Authorisation: Bearer $USER_TOKEN" \\\n    -H \'Content-Type',
-    expectAt: '```bash\nmcp_request \'{"jsonrpc": "2.0", "id": 2',
+    expectAt: '```bash doctest-id="call-tool"\nmcp_request \'{"jsonrpc": "2.0", "id": 2',
   }),
   m({
     kind: 'claims output no longer matching',
@@ -106,7 +106,7 @@ export const GUIDE_MUTATIONS: Mutation[] = [
     find: '  externalAuthConfigRef:\n    name: backend-token-exchange',
     replace: '  externalAuthConfigRef:\n    name: backend-exchange',
     // the page checks the status before it exposes the server: the wait is where it shows
-    expectAt: '```bash\nkubectl wait',
+    expectAt: '```bash doctest-id="wait-ready"\nkubectl wait',
   }),
   m({
     kind: 'wrong secret key',
@@ -114,21 +114,21 @@ export const GUIDE_MUTATIONS: Mutation[] = [
     find: '      key: client-secret',
     replace: '      key: secret',
     // the page checks the status before it exposes the server: the wait is where it shows
-    expectAt: '```bash\nkubectl wait',
+    expectAt: '```bash doctest-id="wait-ready"\nkubectl wait',
   }),
   m({
     kind: 'wrong label selector',
     file: K8S,
     find: '-l app.kubernetes.io/name=mcpserver,app.kubernetes.io/instance=<SERVER_NAME>',
     replace: '-l app.kubernetes.io/name=<SERVER_NAME>',
-    expectAt: '```bash\nkubectl logs',
+    expectAt: '```bash doctest-id="proxy-logs"\nkubectl logs',
   }),
   m({
     kind: 'wrong container name',
     file: K8S,
     find: ' -c toolhive ',
     replace: ' -c mcp-proxy ',
-    expectAt: '```bash\nkubectl logs',
+    expectAt: '```bash doctest-id="proxy-logs"\nkubectl logs',
   }),
   m({
     kind: 'wrong service port in port-forward',

@@ -12,21 +12,21 @@ export const KUBECTL_MUTATIONS: Mutation[] = [
     file: K8S,
     find: 'mcpoidcconfig/mcp-idp --timeout=60s',
     replace: 'mcpoidcconfig/mcp-idp --timeout=60',
-    expectAt: '```bash\nkubectl wait',
+    expectAt: '```bash doctest-id="wait-ready"\nkubectl wait',
   }),
   m({
     kind: 'kubectl: an output format no printer has',
     file: K8S,
     find: 'kubectl get mcpexternalauthconfig,mcpoidcconfig,mcpserver\n',
     replace: 'kubectl get mcpexternalauthconfig,mcpoidcconfig,mcpserver -o yml\n',
-    expectAt: '```bash\nkubectl get',
+    expectAt: '```bash doctest-id="get-status"\nkubectl get',
   }),
   m({
     kind: 'kubectl: label selector syntax error',
     file: K8S,
     find: '-l app.kubernetes.io/name=mcpserver,app.kubernetes.io/instance=<SERVER_NAME>',
     replace: '-l app.kubernetes.io/name=mcpserver,,app.kubernetes.io/instance=<SERVER_NAME>',
-    expectAt: '```bash\nkubectl logs',
+    expectAt: '```bash doctest-id="proxy-logs"\nkubectl logs',
   }),
   m({
     kind: 'YAML: duplicate key',
@@ -119,6 +119,6 @@ export const KUBECTL_MUTATIONS: Mutation[] = [
     file: CLI,
     find: '  | jq -r .result.serverInfo.name',
     replace: '  | jq -r .result.serverInfo.title',
-    expectAt: '```bash\nmcp_request \'{"jsonrpc": "2.0", "id": 1',
+    expectAt: '```bash doctest-id="open-session"\nmcp_request \'{"jsonrpc": "2.0", "id": 1',
   }),
 ];
