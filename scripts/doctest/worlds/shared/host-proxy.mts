@@ -298,8 +298,9 @@ export async function startTap(
   const sockets = new Set<net.Socket>();
   const server = http.createServer((req, res) => {
     const start = performance.now();
-    const headers = { ...req.headers };
-    for (const h of dropRequestHeaders) delete headers[h];
+    const headers = Object.fromEntries(
+      Object.entries(req.headers).filter(([name]) => !dropRequestHeaders.includes(name)),
+    );
     const up = http.request(
       {
         host: '127.0.0.1',
