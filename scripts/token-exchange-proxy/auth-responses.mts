@@ -26,14 +26,14 @@ export function bearerErrorDescription(text: string): string {
   return clean.length > 200 ? `${clean.slice(0, 197)}...` : clean;
 }
 
-/** RFC 9728 §5.1 / b.5: scheme+host, the well-known path, then the resource's path. */
+/** RFC 9728 §5.1 (pkg/auth/token.go@v0.44.0 buildWWWAuthenticate): scheme+host, the well-known path, then the resource's path. */
 export function resourceMetadataUrl(resourceUrl: string): string {
   const u = new URL(resourceUrl);
   const path = u.pathname === '/' ? '' : u.pathname;
   return `${u.protocol}//${u.host}/.well-known/oauth-protected-resource${path}`;
 }
 
-/** RFC 6750 §3, parameters in ToolHive's order (b.5). */
+/** RFC 6750 §3, parameters in ToolHive's order (pkg/auth/token.go@v0.44.0 buildWWWAuthenticate). */
 export function wwwAuthenticate(
   s: ChallengeSettings,
   err?: CredentialError,
@@ -153,7 +153,7 @@ export function sendToolhiveHealth(res: ServerResponse, method: string): number 
   return 200;
 }
 
-/** RFC 9728 §3.2, with ToolHive's fields and CORS (b.6). */
+/** RFC 9728 §3.2, with ToolHive's fields and CORS (pkg/auth/well_known.go@v0.44.0). */
 export function sendResourceMetadata(
   res: ServerResponse,
   method: string,

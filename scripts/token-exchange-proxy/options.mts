@@ -65,7 +65,7 @@ export interface ProxyOptions {
   logDestination?: { write(line: string): unknown };
 }
 
-/** RFC 8693 §3 token type identifiers; ToolHive's NormalizeTokenType (a.5). */
+/** RFC 8693 §3 token type identifiers; ToolHive's NormalizeTokenType (pkg/oauthproto/tokenexchange/exchange.go@v0.44.0). */
 export function normalizeSubjectTokenType(
   value: string,
   where = '--token-exchange-subject-token-type',
