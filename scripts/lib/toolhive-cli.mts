@@ -23,6 +23,7 @@
 // - Enum values: thv checks them when it builds the run config
 //   (transport, proxy mode, permission profile, image verification); the
 //   parser checks them up front, with the same accepted values.
+import { parseGoDuration } from './go-duration.mts';
 
 export type ThvFlagType =
   | 'string'
@@ -440,32 +441,6 @@ function parseBool(raw: string): boolean | undefined {
   if (/^(1|t|T|true|TRUE|True)$/.test(raw)) return true;
   if (/^(0|f|F|false|FALSE|False)$/.test(raw)) return false;
   return undefined;
-}
-
-/** Go's time.ParseDuration (units ns, us, µs, ms, s, m, h). Milliseconds. */
-export function parseGoDuration(text: string): number {
-  if (text === '0') return 0;
-  const unitMs: Record<string, number> = {
-    ns: 1e-6,
-    us: 1e-3,
-    µs: 1e-3,
-    ms: 1,
-    s: 1000,
-    m: 60_000,
-    h: 3_600_000,
-  };
-  let total = 0;
-  let consumed = 0;
-  const sign = text.startsWith('-') ? -1 : 1;
-  const body = text.replace(/^[-+]/, '');
-  for (const m of body.matchAll(/(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/gy)) {
-    total += Number(m[1]) * (unitMs[m[2] as string] as number);
-    consumed += m[0].length;
-  }
-  if (consumed !== body.length || body.length === 0) {
-    throw new Error(`"${text}" is not a duration (examples: 500ms, 30s, 1m30s)`);
-  }
-  return sign * total;
 }
 
 /** pflag's string-slice reading: one CSV record per value (encoding/csv, so quotes group). */

@@ -13,6 +13,7 @@
 // takes comma-separated values and may be repeated (the values add up).
 
 import { thvCommandsWithFlag, thvFlag, type ThvFlag } from '../lib/toolhive-cli.mts';
+import { parseGoDuration } from '../lib/go-duration.mts';
 
 export type FlagType = 'string' | 'stringSlice' | 'bool' | 'int' | 'duration';
 export type FlagGroup = 'proxy' | 'oidc' | 'token-exchange' | 'remote-auth' | 'reference';
@@ -324,31 +325,6 @@ export interface ParsedArgs {
   positionals: string[];
   /** Only the flags given on the command line, by name. */
   values: Map<string, FlagValue>;
-}
-
-/** Go's time.ParseDuration for the units people use: "500ms", "30s", "1m30s", "2h". */
-export function parseGoDuration(text: string): number {
-  if (text === '0') return 0;
-  const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/gy;
-  const unitMs: Record<string, number> = {
-    ns: 1e-6,
-    us: 1e-3,
-    µs: 1e-3,
-    ms: 1,
-    s: 1000,
-    m: 60_000,
-    h: 3_600_000,
-  };
-  let total = 0;
-  let consumed = 0;
-  for (const m of text.matchAll(re)) {
-    total += Number(m[1]) * (unitMs[m[2] as string] as number);
-    consumed += m[0].length;
-  }
-  if (consumed !== text.length || text.length === 0) {
-    throw new Error(`"${text}" is not a duration (examples: 500ms, 30s, 1m30s)`);
-  }
-  return total;
 }
 
 function convert(spec: FlagSpec, raw: string): FlagValue {

@@ -5,6 +5,7 @@
 // that is not one, an output format no printer has, a label selector that
 // labels.Parse rejects. One table; every verb of the shim reads it.
 import { parseSelector, SelectorError, type Requirement } from './kubectl-selector.mts';
+import { parseGoDuration as goDuration } from '../../lib/go-duration.mts';
 
 export type FlagType = 'bool' | 'string' | 'strings' | 'int' | 'duration' | 'selector' | 'output';
 
@@ -132,41 +133,13 @@ const OUTPUT_FORMATS_OBJECT = OUTPUT_FORMATS.filter(
 
 export class FlagError extends Error {}
 
-// Go's time.ParseDuration (src/time/format.go): a unit after every number; "0" alone is fine.
-const UNITS: Record<string, number> = {
-  ns: 1e-6,
-  us: 1e-3,
-  µs: 1e-3,
-  μs: 1e-3,
-  ms: 1,
-  s: 1000,
-  m: 60_000,
-  h: 3_600_000,
-};
+/** Go's time.ParseDuration (scripts/lib/go-duration.mts), failing as a flag error. */
 export function parseGoDuration(text: string): number {
-  const quoted = JSON.stringify(text);
-  let s = text;
-  let sign = 1;
-  if (s.startsWith('-') || s.startsWith('+')) {
-    sign = s[0] === '-' ? -1 : 1;
-    s = s.slice(1);
+  try {
+    return goDuration(text);
+  } catch (e) {
+    throw new FlagError((e as Error).message);
   }
-  if (s === '0') return 0;
-  if (s === '') throw new FlagError(`time: invalid duration ${quoted}`);
-  let ms = 0;
-  while (s.length > 0) {
-    const num = /^(\d*)(\.\d*)?/.exec(s) as RegExpExecArray;
-    if (num[0] === '' || num[0] === '.') throw new FlagError(`time: invalid duration ${quoted}`);
-    s = s.slice(num[0].length);
-    const unit = /^[^\d.]*/.exec(s)?.[0] ?? '';
-    if (unit === '') throw new FlagError(`time: missing unit in duration ${quoted}`);
-    const f = UNITS[unit];
-    if (f === undefined)
-      throw new FlagError(`time: unknown unit ${JSON.stringify(unit)} in duration ${quoted}`);
-    ms += Number(num[0]) * f;
-    s = s.slice(unit.length);
-  }
-  return sign * ms;
 }
 
 export interface ParsedArgs {
