@@ -83,7 +83,11 @@ describe('CLI guide: the resource URL is the one thv gives clients', () => {
       bind: Record<string, unknown>;
       verify: { url: string | { fromClientConfig: string } };
     };
-    expect(new URL(String(plan.bind['RESOURCE_URL'])).hostname).toBe('127.0.0.1');
+    // the value comes from the page's values table (the plan's valueTables), or the plan binds it
+    const row = /^\| `<RESOURCE_URL>` +\|[^|]*`(http[^`]+)`/m.exec(read(CLI))?.[1];
+    const bound = plan.bind['RESOURCE_URL'];
+    expect(row ?? bound, 'RESOURCE_URL: no table row on the page and no plan binding').toBeTruthy();
+    expect(new URL(String(row ?? bound)).hostname).toBe('127.0.0.1');
     // The verify step connects through what `thv client register` wrote.
     expect(plan.verify.url).toEqual({ fromClientConfig: 'vscode' });
     says(read(CLI), /^thv client register vscode$/m, CLI);
