@@ -16,6 +16,7 @@ import { usePluginData } from '@docusaurus/useGlobalData';
 import type { Recording, VerificationData } from '../../plugins/doctest-report/report';
 import { EMPTY, runOf, summaryOf, verdictOf } from './verdict';
 import styles from './styles.module.css';
+import { ScrollTable } from '../ScrollBox';
 
 export function useVerificationData(): VerificationData {
   return (usePluginData('doctest-report') as VerificationData | undefined) ?? EMPTY;
@@ -72,7 +73,7 @@ function ClaimsTable({ claims }: { claims: NonNullable<Recording['claims']> }): 
   const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
   const show = (v: unknown): string => (v === undefined ? '—' : JSON.stringify(v));
   return (
-    <table className={styles.claims}>
+    <ScrollTable className={styles.claims}>
       <caption>
         Claims of the token before and after the exchange (decoded, signatures removed)
       </caption>
@@ -102,7 +103,7 @@ function ClaimsTable({ claims }: { claims: NonNullable<Recording['claims']> }): 
           );
         })}
       </tbody>
-    </table>
+    </ScrollTable>
   );
 }
 
