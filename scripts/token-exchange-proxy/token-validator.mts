@@ -345,7 +345,7 @@ export class TokenValidator {
       accept: 'application/json',
     };
     if (clientId && clientSecret) {
-      // RFC 6749 §2.3.1 form-encodes id and secret; ToolHive does not (b.4).
+      // RFC 6749 §2.3.1 form-encodes id and secret; ToolHive does not (pkg/auth/token.go@v0.44.0).
       const enc = this.s.compat ? (x: string) => x : formEncode;
       headers.authorization = `Basic ${Buffer.from(`${enc(clientId)}:${enc(clientSecret)}`).toString('base64')}`;
     }
