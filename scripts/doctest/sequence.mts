@@ -54,13 +54,31 @@ export function eventsOf(calls: RecordedCall[]): SequenceEvent[] {
   return ev.sort((a, b) => a.t - b.t);
 }
 
+/**
+ * One request end to end: the calls made during the client's call in which
+ * the backend API was called (the last one; all calls when none reached it).
+ */
+export function oneToolCall(calls: RecordedCall[]): RecordedCall[] {
+  const backendCall = [...calls].reverse().find((c) => c.to === 'backend-api');
+  const outer = backendCall
+    ? calls.find(
+        (c) =>
+          c.from === 'client' &&
+          c.to === 'proxy' &&
+          c.start <= backendCall.start &&
+          c.end >= backendCall.end,
+      )
+    : undefined;
+  return outer ? calls.filter((c) => c.start >= outer.start && c.end <= outer.end) : calls;
+}
+
 /** The audiences of the run's two tokens (from the recorded claims), to tell them apart on the wire. */
 export interface TokenAudiences {
   subject?: string[];
   exchanged?: string[];
 }
 
-type TokenKind = 'client' | 'exchanged';
+export type TokenKind = 'client' | 'exchanged';
 
 /**
  * What a message's label says the call carries: its method and path, the
@@ -92,7 +110,7 @@ export function labelClaims(text: string): {
 }
 
 /** The bearer tokens a recorded request carried, by header, as client/exchanged token. */
-function carried(call: HttpCall, auds: TokenAudiences): Map<string, TokenKind | string> {
+export function carried(call: HttpCall, auds: TokenAudiences): Map<string, TokenKind | string> {
   const out = new Map<string, TokenKind | string>();
   for (const m of (call.note ?? '').matchAll(/bearer\(([\w-]+)\)=aud:(\S+)/g)) {
     const aud = (m[2] as string).split(',');
@@ -105,7 +123,7 @@ function carried(call: HttpCall, auds: TokenAudiences): Map<string, TokenKind | 
   return out;
 }
 
-const tokenWords = (k: TokenKind | string | undefined) =>
+export const tokenWords = (k: TokenKind | string | undefined) =>
   k === 'client'
     ? 'the client token'
     : k === 'exchanged'
@@ -113,7 +131,7 @@ const tokenWords = (k: TokenKind | string | undefined) =>
       : (k ?? 'no bearer token');
 
 /** Does the recorded request fit what the label names (method, path, grant)? */
-function fits(label: ReturnType<typeof labelClaims>, e: SequenceEvent): boolean {
+export function fits(label: ReturnType<typeof labelClaims>, e: SequenceEvent): boolean {
   if (!e.request) return true;
   if (label.method && label.method !== e.call.method) return false;
   if (label.path && !e.call.path.endsWith(label.path) && !e.call.path.includes(`${label.path}/`))
@@ -154,23 +172,9 @@ export function checkSequence(
         line: model.participants[0]?.line ?? 1,
       };
   }
-  // Compare with one request end to end: the client's call during which the backend API was
-  // called (other calls, e.g. the MCP initialize, would let a wrong order slip through).
-  const calls = recorded as RecordedCall[];
-  const backendCall = [...calls].reverse().find((c) => c.to === 'backend-api');
-  const outer = backendCall
-    ? calls.find(
-        (c) =>
-          c.from === 'client' &&
-          c.to === 'proxy' &&
-          c.start <= backendCall.start &&
-          c.end >= backendCall.end,
-      )
-    : undefined;
-  const windowed = outer
-    ? calls.filter((c) => c.start >= outer.start && c.end <= outer.end)
-    : calls;
-  const events = eventsOf(windowed).filter(
+  // Compare with one request end to end (other calls, e.g. the MCP initialize,
+  // would let a wrong order slip through).
+  const events = eventsOf(oneToolCall(recorded as RecordedCall[])).filter(
     (e) => shown.has(e.from as Party) && shown.has(e.to as Party),
   );
   // a message to oneself (local work, e.g. checking a signature) is not an HTTP call

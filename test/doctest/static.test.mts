@@ -4,6 +4,7 @@ import { runDoctests } from '../../scripts/doctest/run.mts';
 import { compareClaims } from '../../scripts/doctest/validators/claims.mts';
 import { readSequence } from '../../scripts/doctest/validators/mermaid.mts';
 import { checkSequence } from '../../scripts/doctest/sequence.mts';
+import { checkTopology } from '../../scripts/doctest/topology.mts';
 import { matchOutput } from '../../scripts/doctest/handlers/output.mts';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -107,6 +108,78 @@ describe('sequence check', () => {
   it('rejects a message out of order, at its line', () => {
     const r = checkSequence(diagram('  C->>P: call\n  P->>S: call\n  P->>I: exchange'), calls);
     expect(r?.line).toBe(9);
+  });
+});
+
+describe('topology check', () => {
+  const rec = (from: string, to: string, start: number, end: number, note?: string) => ({
+    from,
+    to,
+    method: 'POST',
+    path: '/',
+    start,
+    end,
+    ...(note ? { note } : {}),
+  });
+  // an earlier call (sign-in) outside the tool call must not count
+  const calls = [
+    rec('client', 'idp', 0, 1),
+    rec('client', 'proxy', 2, 20, 'bearer(authorization)=aud:mcp-server'),
+    rec('proxy', 'idp', 3, 4, 'grant_type=urn:ietf:params:oauth:grant-type:token-exchange'),
+    rec('proxy', 'mcp-server', 5, 19, 'bearer(authorization)=aud:backend-api'),
+    rec('mcp-server', 'backend-api', 6, 7, 'bearer(authorization)=aud:backend-api'),
+  ];
+  const auds = { subject: ['mcp-server'], exchanged: ['backend-api'] };
+  const nodes = [
+    { id: 'c', label: 'MCP client', line: 2 },
+    { id: 'p', label: 'ToolHive proxy', line: 2 },
+    { id: 'i', label: 'Okta', line: 3 },
+    { id: 's', label: 'MCP server', line: 4 },
+    { id: 'b', label: 'Backend API', line: 5 },
+  ];
+  const edge = (from: string, to: string, line: number, text = '', directed = true) => ({
+    from,
+    to,
+    text,
+    directed,
+    line,
+  });
+  const good = [
+    edge('c', 'p', 2, 'client token, aud mcp-server'),
+    edge('p', 'i', 3, 'token exchange', false),
+    edge('p', 's', 4, 'exchanged token'),
+    edge('s', 'b', 5),
+  ];
+  it('accepts the recorded request path; a two-way edge in either direction', () => {
+    expect(checkTopology({ nodes, edges: good }, calls, auds)).toBeUndefined();
+    const swapped = good.map((e) => (e.line === 3 ? edge('i', 'p', 3, '', false) : e));
+    expect(checkTopology({ nodes, edges: swapped }, calls, auds)).toBeUndefined();
+  });
+  it('rejects a one-way edge against the call, at its line', () => {
+    const r = checkTopology(
+      { nodes, edges: good.map((e) => (e.line === 5 ? edge('b', 's', 5) : e)) },
+      calls,
+      auds,
+    );
+    expect(r).toMatchObject({ line: 5, message: expect.stringMatching(/points the wrong way/) });
+  });
+  it('rejects a label whose audience is not what the call carried', () => {
+    const r = checkTopology(
+      { nodes, edges: good.map((e) => (e.line === 4 ? edge('p', 's', 4, 'aud mcp-server') : e)) },
+      calls,
+      auds,
+    );
+    expect(r).toMatchObject({ line: 4, message: expect.stringMatching(/a token for backend-api/) });
+  });
+  it('rejects a node that names no hop, and a missing call at the nearest edge', () => {
+    const r = checkTopology(
+      { nodes: nodes.map((n) => (n.id === 'i' ? { ...n, label: 'Database' } : n)), edges: good },
+      calls,
+      auds,
+    );
+    expect(r).toMatchObject({ line: 3, message: expect.stringMatching(/names none of the hops/) });
+    const r2 = checkTopology({ nodes, edges: good.filter((e) => e.line !== 5) }, calls, auds);
+    expect(r2).toMatchObject({ line: 4, message: expect.stringMatching(/no edge for it/) });
   });
 });
 

@@ -1,11 +1,24 @@
 // mermaid samples are parsed with mermaid's own parser. A `doctest-sequence`
 // diagram is also compared, at the end of the page, with the HTTP calls the
 // run recorded: its participants must be the recorded parties and its
-// messages must appear in the recorded order.
-import type { Handler } from '../context.mts';
+// messages must appear in the recorded order. A `doctest-topology` flowchart
+// is compared with the request path of one recorded tool call: its nodes are
+// the hops, its edges the calls between them (topology.mts).
+import type { Handler, PageContext } from '../context.mts';
 import type { Outcome } from '../status.mts';
-import { parseMermaid, readSequence } from '../validators/mermaid.mts';
-import { checkSequence } from '../sequence.mts';
+import { parseMermaid, readFlowchart, readSequence } from '../validators/mermaid.mts';
+import { checkSequence, type TokenAudiences } from '../sequence.mts';
+import { checkTopology } from '../topology.mts';
+
+const audiences = (ctx: PageContext): TokenAudiences => {
+  const auds = (c?: Record<string, unknown>) =>
+    c ? ([] as unknown[]).concat(c['aud'] ?? []).map(String) : undefined;
+  const claims = ctx.artefacts.claims;
+  return { subject: auds(claims?.subject), exchanged: auds(claims?.exchanged) };
+};
+
+const NO_CALLS = (key: string) =>
+  `${key}: no HTTP calls were recorded during this page's run; add a verify step to the page's plan`;
 
 export const mermaidHandler: Handler = async (sample, ctx) => {
   const r = await parseMermaid(ctx.root, sample.text);
@@ -22,6 +35,25 @@ export const mermaidHandler: Handler = async (sample, ctx) => {
       line: sample.line + (r.line ?? 1),
     };
   }
+  if (sample.meta['doctest-topology'] !== undefined) {
+    if (!r.diagramType.startsWith('flowchart') || !r.flowchart)
+      return {
+        status: 'failed',
+        message: `doctest-topology needs a flowchart, this is ${r.diagramType}; move the annotation to the flowchart of the request path`,
+      };
+    const model = readFlowchart(sample.text, r.flowchart);
+    return {
+      status: 'deferred' as const,
+      run: (): Outcome => {
+        const recorded = ctx.artefacts.httpSequence;
+        if (!recorded || recorded.length === 0)
+          return { status: 'failed', message: NO_CALLS('doctest-topology') };
+        const issue = checkTopology(model, recorded, audiences(ctx), sample.line);
+        if (!issue) return { status: 'passed', kind: 'validated' };
+        return { status: 'failed', message: issue.message, line: sample.line + issue.line };
+      },
+    };
+  }
   if (sample.meta['doctest-sequence'] === undefined) return { status: 'passed', kind: 'validated' };
   if (r.diagramType !== 'sequence') {
     return {
@@ -34,20 +66,9 @@ export const mermaidHandler: Handler = async (sample, ctx) => {
     status: 'deferred' as const,
     run: (): Outcome => {
       const recorded = ctx.artefacts.httpSequence;
-      if (!recorded || recorded.length === 0) {
-        return {
-          status: 'failed',
-          message:
-            "doctest-sequence: no HTTP calls were recorded during this page's run; add a verify step to the page's plan",
-        };
-      }
-      const auds = (c?: Record<string, unknown>) =>
-        c ? ([] as unknown[]).concat(c['aud'] ?? []).map(String) : undefined;
-      const claims = ctx.artefacts.claims;
-      const issue = checkSequence(model, recorded, {
-        subject: auds(claims?.subject),
-        exchanged: auds(claims?.exchanged),
-      });
+      if (!recorded || recorded.length === 0)
+        return { status: 'failed', message: NO_CALLS('doctest-sequence') };
+      const issue = checkSequence(model, recorded, audiences(ctx));
       if (!issue)
         return { status: 'passed', kind: 'validated', artefacts: { httpSequence: recorded } };
       return {

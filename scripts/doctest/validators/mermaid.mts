@@ -2,7 +2,10 @@
 // labels with DOMPurify, which has no DOM in Node; stubbing its hooks is the
 // lightest shim that lets every diagram type parse (no jsdom). mermaid takes
 // ~1 s to import, so it loads once per run in a worker thread, without the
-// TypeScript loader, while the pages start their servers.
+// TypeScript loader, while the pages start their servers. For a flowchart the
+// worker also returns the graph mermaid's own flowchart database holds (nodes
+// with their labels, edges with their arrow type), so the topology check reads
+// the diagram as mermaid draws it.
 import { Worker } from 'node:worker_threads';
 
 const WORKER = `
@@ -17,15 +20,31 @@ parentPort.on('message', async ({ id, text }) => {
   try {
     const mermaid = await ready;
     const r = await mermaid.parse(text);
-    parentPort.postMessage({ id, ok: true, diagramType: r.diagramType });
+    let flowchart;
+    if (/^flowchart/.test(r.diagramType)) {
+      const { db } = await mermaid.mermaidAPI.getDiagramFromText(text);
+      flowchart = {
+        nodes: [...db.getVertices().values()].map((v) => ({ id: v.id, label: String(v.text ?? v.id) })),
+        edges: db.getEdges().map((e) => ({ from: e.start, to: e.end, type: e.type, stroke: e.stroke, text: String(e.text ?? '') })),
+      };
+    }
+    parentPort.postMessage({ id, ok: true, diagramType: r.diagramType, flowchart });
   } catch (e) {
     parentPort.postMessage({ id, ok: false, message: String(e && e.message || e), line: e && e.hash && e.hash.loc ? e.hash.loc.first_line : undefined });
   }
 });
 `;
 
+/** A flowchart's graph as mermaid's flowchart database holds it (no source lines). */
+export interface FlowchartGraph {
+  nodes: { id: string; label: string }[];
+  /** `type`: mermaid's arrow type (`arrow_point` for `-->`, `double_arrow_point` for `<-->`, `arrow_open` for `---`…). */
+  edges: { from: string; to: string; type: string; stroke: string; text: string }[];
+}
+
 export type MermaidResult =
-  { ok: true; diagramType: string } | { ok: false; message: string; line?: number };
+  | { ok: true; diagramType: string; flowchart?: FlowchartGraph }
+  | { ok: false; message: string; line?: number };
 
 let worker: Worker | undefined;
 let seq = 0;
@@ -135,4 +154,50 @@ export function readSequence(text: string): SequenceModel {
     }
   });
   return { participants, messages };
+}
+
+/** A flowchart's nodes and edges with the line (1-based, in the diagram's text) each is written on. */
+export interface FlowchartModel {
+  nodes: { id: string; label: string; line: number }[];
+  /** `directed`: the arrow points from `from` to `to` (`-->`); a `<-->` or `---` edge has no direction. */
+  edges: { from: string; to: string; text: string; directed: boolean; line: number }[];
+}
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Gives mermaid's graph its source lines: a node's line is where its label is
+ * written (`id[label]`, or its first mention); an edge's is the first line, at
+ * or after the previous edge's, that names both its ends (mermaid keeps edges
+ * in source order, `a --> b & c` being two edges on one line).
+ */
+export function readFlowchart(text: string, graph: FlowchartGraph): FlowchartModel {
+  const lines = text.split('\n');
+  const word = (id: string) => new RegExp(`(^|[^\\w-])${escapeRe(id)}(?![\\w-])`);
+  const lineOf = (test: (l: string) => boolean, from = 0) => {
+    for (let i = from; i < lines.length; i++) if (test(lines[i] as string)) return i + 1;
+    return undefined;
+  };
+  const nodes = graph.nodes.map((n) => {
+    const defined = new RegExp(`(^|[^\\w-])${escapeRe(n.id)}\\s*[[({>]`);
+    const line = lineOf((l) => defined.test(l)) ?? lineOf((l) => word(n.id).test(l)) ?? 1;
+    return { id: n.id, label: n.label, line };
+  });
+  let last = 0;
+  const edges = graph.edges
+    .filter((e) => e.stroke !== 'invisible')
+    .map((e) => {
+      const line =
+        lineOf((l) => word(e.from).test(l) && word(e.to).test(l), Math.max(0, last - 1)) ?? 1;
+      last = line;
+      return {
+        from: e.from,
+        to: e.to,
+        text: e.text,
+        // `<-->` (double_arrow_*) and `---` (arrow_open) say "these two talk", not who calls whom
+        directed: !e.type.startsWith('double_') && e.type !== 'arrow_open',
+        line,
+      };
+    });
+  return { nodes, edges };
 }

@@ -171,4 +171,38 @@ export const GUIDE_MUTATIONS: Mutation[] = [
       '  T->>S: POST /mcp with Authorization: Bearer exchanged token\n  T->>I: POST token endpoint, grant_type token-exchange\n  I-->>T: access_token for backend-api\n',
     expectAt: '  T->>I: POST token endpoint',
   }),
+  // the request-path flowchart against the recorded topology of one tool call
+  m({
+    kind: 'flowchart: an edge of the request path left out',
+    file: CONCEPT,
+    find: '  proxy <-->|exchange at the token endpoint| idp[Identity provider]\n',
+    replace: '  idp[Identity provider]\n',
+    // the run's proxy → IdP call is named at the last edge that touches the proxy
+    expectAt: '  proxy -->|exchanged token, aud backend-api| server[MCP server]',
+  }),
+  m({
+    kind: 'flowchart: an edge the run never made',
+    file: CONCEPT,
+    find: '  server -->|exchanged token| api[Backend API]\n',
+    replace: '  server -->|exchanged token| api[Backend API]\n  client -->|client token| api\n',
+    expectAt: '  client -->|client token| api',
+  }),
+  m({
+    kind: 'flowchart: an edge reversed',
+    file: CONCEPT,
+    find: '  server -->|exchanged token| api[Backend API]',
+    replace: '  api[Backend API] -->|exchanged token| server',
+  }),
+  m({
+    kind: 'flowchart: a node names the wrong hop',
+    file: CONCEPT,
+    find: '  proxy -->|exchanged token, aud backend-api| server[MCP server]',
+    replace: '  proxy -->|exchanged token, aud backend-api| server[Authorization server]',
+  }),
+  m({
+    kind: 'flowchart: the client token forwarded to the MCP server',
+    file: CONCEPT,
+    find: '  proxy -->|exchanged token, aud backend-api| server[MCP server]',
+    replace: '  proxy -->|client token, aud mcp-server| server[MCP server]',
+  }),
 ];
