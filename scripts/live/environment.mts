@@ -48,6 +48,9 @@ const HOST_TOOLS: [tool: string, pkg: string][] = [
   ['ip', 'iproute2'],
   ['nsenter', 'util-linux'],
   ['netavark', 'netavark'],
+  // netavark's firewall driver runs iptables; without it every container on a
+  // podman network fails with "netavark: No such file or directory (os error 2)"
+  ['iptables', 'iptables'],
   ['tar', 'tar'],
   ['ldd', 'libc-bin'],
 ];

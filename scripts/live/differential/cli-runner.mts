@@ -142,11 +142,14 @@ async function observeSide(
   try {
     for (const step of c.steps) {
       if (step[0] === WAIT) {
-        // Poll `thv list` until the workload shows (real thv detaches before it is up).
-        const deadline = Date.now() + 30_000;
+        // Real thv detaches before the workload is up; wait as the CLI guide does
+        // (`thv list | grep -q '^NAME .*running'`, up to 60 s). `thv list --all` is no
+        // test: it lists the workload from the moment its status file says `starting`.
+        const running = new RegExp(`^${step[1] as string}\\s.*\\brunning\\b`, 'm');
+        const deadline = Date.now() + 60_000;
         while (Date.now() < deadline) {
-          const r = await runStep(['list', '--all'], c.env ?? {});
-          if (r.stdout.includes(step[1] as string)) break;
+          const r = await runStep(['list'], c.env ?? {});
+          if (running.test(r.stdout)) break;
           await new Promise((res) => setTimeout(res, 1000));
         }
         continue;
