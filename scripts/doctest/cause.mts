@@ -1,60 +1,31 @@
-// A failure points at its cause. When a shell sample fails because an earlier
-// sample set something wrong — a variable holding a scope, a tool name, a
-// URL — the failure surfaces in the later sample, but the line to fix is the
-// earlier one. After each passing shell sample the run records which
-// variables it assigned and their values; a failing sample that uses one of
-// them gets the assigning sample named as the likely cause:
+// A failure points at its cause. When a sample fails because an earlier
+// sample set something wrong — a variable holding a scope, a manifest's
+// audience or Secret key, a file written under another name, a flag of an
+// earlier `thv run` — the failure surfaces in the later sample, but the line to
+// fix is the earlier one. What earlier samples set is recorded as they pass
+// (provenance.mts); a failing sample gets the earlier line named as the
+// likely cause:
 //   - `NAME: unbound variable` (set -u): no earlier sample set NAME — and, if
 //     one set a name a typo away, that sample;
+//   - a file the failure cannot find (`open F: no such file or directory`)
+//     that no earlier sample wrote, when one wrote a file of the same kind
+//     under another name: the line that writes it;
 //   - the value of a variable the failing sample uses appears in its output
 //     (an error quoting the bad scope, the unknown tool): that variable's sample;
+//   - a value an earlier sample stated (a manifest field, a heredoc line, a
+//     `thv` flag) that the failure names and the failing sample does not
+//     state itself: that value's own line;
 //   - otherwise the failure lists the earlier samples whose variables it used.
-import type { PageContext } from './context.mts';
+import type { PageContext, Stated } from './context.mts';
 import type { Sample } from './extract.mts';
+import { usedNames } from './provenance.mts';
 import type { Outcome } from './status.mts';
 
 type Failed = Extract<Outcome, { status: 'failed' }>;
 
 const NAME = '[A-Za-z_][A-Za-z0-9_]*';
-/** `X=…`, `export X=…`, `local X=…`, `read [-r] X`, `for X in` at a command's start. */
-const ASSIGN = new RegExp(
-  `(?:^|[;&|({]\\s*|\\b(?:export|local|readonly|declare(?:\\s+-\\w+)?)\\s+)(${NAME})(?:\\+)?=|\\bread\\s+(?:-\\w+\\s+)*(${NAME})|\\bfor\\s+(${NAME})\\s+in\\b`,
-  'gm',
-);
-const USE = new RegExp(`\\$(?:\\{)?(${NAME})`, 'g');
 
-export function assignedNames(text: string): string[] {
-  const out = new Set<string>();
-  for (const m of text.matchAll(ASSIGN)) {
-    const n = m[1] ?? m[2] ?? m[3];
-    if (n) out.add(n);
-  }
-  return [...out];
-}
-
-export function usedNames(text: string): string[] {
-  return [...new Set([...text.matchAll(USE)].map((m) => m[1] as string))];
-}
-
-/** After a passing shell sample: remember which sample set which variable, and to what. */
-export async function recordProvenance(
-  sample: Sample,
-  text: string,
-  ctx: PageContext,
-): Promise<void> {
-  const names = assignedNames(text).filter((n) => !n.startsWith('__doctest'));
-  if (names.length === 0) return;
-  const shell = await ctx.shell();
-  // one NUL-separated line of values, read in the same shell (the values a later sample sees)
-  const r = await shell.run(names.map((n) => `printf '%s\\0' "\${${n}-}"`).join('\n'), 5000);
-  const values = r.exitCode === 0 ? r.output.split('\0') : [];
-  names.forEach((n, i) => {
-    const value = values[i];
-    ctx.provenance.set(n, { sample, ...(value !== undefined ? { value } : {}) });
-  });
-}
-
-const at = (s: Sample) => `${s.file}:${s.line}`;
+const at = (s: { file: string; line: number }) => `${s.file}:${s.line}`;
 
 /** Levenshtein distance: `$TOKN` is a typo of `$TOKEN`. */
 function distance(a: string, b: string): number {
@@ -70,8 +41,85 @@ function distance(a: string, b: string): number {
   return prev[b.length] as number;
 }
 
-/** Adds the likely cause (an earlier sample's line) to a shell sample's failure. */
-export function likelyCause(o: Failed, sample: Sample, text: string, ctx: PageContext): Failed {
+const withCause = (o: Failed, s: Stated, message: string): Failed => ({
+  ...o,
+  message,
+  cause: { file: s.file, line: s.line, what: s.what },
+});
+
+/** Paths a failure says do not exist (Go's `open F:`, coreutils' `F: No such file`, kubectl's `the path "F"`). */
+export function missingFiles(output: string): string[] {
+  const out = new Set<string>();
+  for (const re of [
+    /\bopen ([^\s:'"]+): no such file or directory/gi,
+    /([^\s:'"]+): No such file or directory/g,
+    /the path "([^"]+)" does not exist/g,
+    /ENOENT[^'\n]*'([^']+)'/g,
+  ])
+    for (const m of output.matchAll(re)) out.add(m[1] as string);
+  return [...out];
+}
+
+const ext = (f: string) => /\.[\w]+$/.exec(f)?.[0] ?? '';
+const base = (f: string) => f.split('/').pop() as string;
+
+/** The earlier write a missing file was most likely meant to be: a typo away, or the same kind of file. */
+function writtenInstead(missing: string, ctx: PageContext): Stated | undefined {
+  if (ctx.written.has(missing)) return undefined;
+  const candidates = [...ctx.written.values()]
+    .map((w) => ({ w, d: distance(base(w.value), base(missing)) }))
+    .filter(({ w, d }) => d <= 2 || (ext(w.value) !== '' && ext(w.value) === ext(missing)))
+    .sort((a, b) => a.d - b.d);
+  return candidates[0]?.w;
+}
+
+/** Does `text` contain `value` as a whole word (not inside a longer name, path or URL)? */
+function mentions(text: string, value: string): number {
+  const esc = value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const re = new RegExp(`(?<![\\w.:/@-])${esc}(?![\\w:/@-]|\\.\\w)`, 'g');
+  let last = -1;
+  for (const m of text.matchAll(re)) last = m.index;
+  return last;
+}
+
+/** Booleans, small numbers, one-letter words: too common to name a cause. */
+const tooCommon = (v: string) => v.length < 3 || /^(true|false|null|yes|no|\d{1,3})$/i.test(v);
+
+/**
+ * The earlier value the failure names that the failing sample does not state
+ * itself. A value stated once wins over one that several samples agree on
+ * (a name that resolved); then the value named last in the output (errors
+ * come last), then the later sample.
+ */
+function namedValue(failureText: string, ownText: string, stated: Stated[]): Stated | undefined {
+  const counts = new Map<string, number>();
+  for (const s of stated) counts.set(s.value, (counts.get(s.value) ?? 0) + 1);
+  const hits = stated
+    .filter((s) => !tooCommon(s.value) && mentions(ownText, s.value) < 0)
+    .map((s, order) => ({ s, order, pos: mentions(failureText, s.value) }))
+    .filter((h) => h.pos >= 0);
+  hits.sort(
+    (a, b) =>
+      (counts.get(a.s.value) as number) - (counts.get(b.s.value) as number) ||
+      b.pos - a.pos ||
+      b.order - a.order,
+  );
+  return hits[0]?.s;
+}
+
+/**
+ * Adds the likely cause (an earlier sample's line) to a failure. `sample` is
+ * the sample whose command ran (for an output block, the shell sample before
+ * it); `text` its command as it ran.
+ */
+export function likelyCause(
+  o: Failed,
+  sample: Sample,
+  text: string,
+  ctx: PageContext,
+  /** Where to look for an earlier sample's value (default: the output; for an output block, the lines that differ). */
+  named = o.output ?? '',
+): Failed {
   const output = o.output ?? '';
   const unbound = new RegExp(`(${NAME}): unbound variable`).exec(output)?.[1];
   if (unbound) {
@@ -95,13 +143,21 @@ export function likelyCause(o: Failed, sample: Sample, text: string, ctx: PageCo
         : {}),
     };
   }
+  for (const missing of missingFiles(output)) {
+    const w = writtenInstead(missing, ctx);
+    if (w)
+      return withCause(
+        o,
+        w,
+        `${o.message}; no earlier sample writes ${missing} — likely cause: ${at(w)} writes ${w.value}`,
+      );
+  }
   const used = usedNames(text)
     .map((n) => [n, ctx.provenance.get(n)] as const)
     .filter(
       (e): e is readonly [string, NonNullable<(typeof e)[1]>] =>
         e[1] !== undefined && e[1].sample !== sample,
     );
-  if (used.length === 0) return o;
   const shown = used.filter(
     ([, p]) => p.value !== undefined && p.value.length >= 3 && output.includes(p.value),
   );
@@ -114,6 +170,18 @@ export function likelyCause(o: Failed, sample: Sample, text: string, ctx: PageCo
       cause: { file: p.sample.file, line: p.sample.line, what: `sets $${n}` },
     };
   }
+  const value = namedValue(
+    named,
+    text,
+    ctx.stated.filter((s) => s.sample !== sample),
+  );
+  if (value)
+    return withCause(
+      o,
+      value,
+      `${o.message} — likely cause: ${at(value)} ${value.what}, a value the failure names`,
+    );
+  if (used.length === 0) return o;
   const bySample = new Map<Sample, string[]>();
   for (const [n, p] of used) bySample.set(p.sample, [...(bySample.get(p.sample) ?? []), `$${n}`]);
   const list = [...bySample].map(([s, ns]) => `${ns.join(', ')} from ${at(s)}`).join('; ');

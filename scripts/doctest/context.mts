@@ -42,6 +42,21 @@ export interface PageContext {
    * variable, a file): a failure names it as the likely cause (`cause.mts`).
    */
   provenance: Map<string, Provenance>;
+  /** Values earlier samples stated (a manifest's fields, a heredoc's lines, `thv` flags), each at its line. */
+  stated: Stated[];
+  /** Files earlier shell samples wrote, by the path as written, with the line that writes each. */
+  written: Map<string, Stated>;
+}
+
+/** A value an earlier sample stated, where: what a later failure may name as its cause. */
+export interface Stated {
+  sample: Sample;
+  /** Where the value is written (the sample's file; the value's own line). */
+  file: string;
+  line: number;
+  value: string;
+  /** What the sample does with it, in words (`sets spec.audience: mcp-server in mcp-server.yaml`). */
+  what: string;
 }
 
 /** An earlier sample that set a shell variable, and the value it had after that sample. */

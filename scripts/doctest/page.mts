@@ -120,6 +120,8 @@ export async function runPage(
     cleanups,
     signal: controller.signal,
     provenance: new Map(),
+    stated: [],
+    written: new Map(),
     placeholders: () => (placeholders ??= pageWorld.placeholders()),
     shell: () => (shell ??= startShell(ctx)),
   };

@@ -32,11 +32,12 @@ export function redactResult(r: SampleResult, redact: (t: string) => string): Sa
     const v = out[k];
     if (typeof v === 'string') out[k] = redact(v);
   }
+  if ('cause' in out && out.cause) out.cause = { ...out.cause, what: redact(out.cause.what) };
   return out;
 }
 
 /** at_hash, c_hash (OIDC Core §3.1.3.6, §3.3.2.11) and nonce tie a claim set to a token or a request. */
-const SECRET_KEY =
+export const SECRET_KEY =
   /secret|password|passwd|assertion|private|(^|_)(access|refresh|id|subject|actor)?_?token$|^code$|^authorization$|^(at|c)_hash$|^nonce$/i;
 const JWT_PARTS = /\b(eyJ[\w-]+)\.(eyJ[\w-]+)\.([\w-]+)\b/g;
 

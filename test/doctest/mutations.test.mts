@@ -113,6 +113,14 @@ describe('mutation self-tests', { timeout: 900_000 }, async () => {
         first ? `${first.failureFile ?? first.file}:${first.failureLine}` : 'no failure',
         JSON.stringify(failures.map((f) => `${f.file}:${f.failureLine} ${f.reason}`)),
       ).toBe(`${expectFile}:${expectLine}`);
+      if (mut.expectCause) {
+        const causeLine = lineOf(r.text as string, mut.expectCause);
+        expect(causeLine).toBeGreaterThan(0);
+        expect(
+          first?.cause ? `${first.cause.file}:${first.cause.line}` : 'no cause named',
+          first?.reason,
+        ).toBe(`${expectFile}:${causeLine}`);
+      }
     });
   }
 });

@@ -6,7 +6,8 @@ import type { Sample } from '../extract.mts';
 import { bindPlaceholders, missingMessage } from '../placeholders.mts';
 import type { PageShell } from '../shell.mts';
 import type { Outcome } from '../status.mts';
-import { likelyCause, recordProvenance } from '../cause.mts';
+import { likelyCause } from '../cause.mts';
+import { recordShellFacts, recordVariables } from '../provenance.mts';
 
 function timeoutOf(sample: Sample, ctx: PageContext): number {
   const meta = sample.meta['doctest-timeout'];
@@ -72,7 +73,8 @@ export const bashHandler: Handler = async (sample, ctx): Promise<Outcome> => {
       output: r.output,
     });
   }
-  await recordProvenance(sample, bound.text, ctx);
+  await recordVariables(sample, bound.text, ctx);
+  recordShellFacts(sample, bound.text, ctx);
   return { status: 'passed', kind: 'run' };
 };
 

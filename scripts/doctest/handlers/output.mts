@@ -2,6 +2,7 @@
 // before it. A line `...` matches any number of lines; `...` inside a line
 // matches any text. Trailing whitespace is ignored.
 import type { Handler } from '../context.mts';
+import { likelyCause } from '../cause.mts';
 import { lineDiff } from '../diff.mts';
 
 export const outputHandler: Handler = (sample, ctx) => {
@@ -17,13 +18,25 @@ export const outputHandler: Handler = (sample, ctx) => {
   const actual = last.output.replace(/\s+$/, '');
   if (matchOutput(expected.split('\n'), actual.split('\n')))
     return { status: 'passed', kind: 'validated' };
-  return {
-    status: 'failed',
-    message: `output of the sample at ${last.sample.file}:${last.sample.line} does not match this block`,
-    command: last.command,
-    output: last.output,
-    diff: lineDiff(expected, actual),
-  };
+  // an earlier sample's value in the lines that differ is the likely cause (cause.mts)
+  const wanted = new Set(expected.split('\n').map((l) => l.trim()));
+  const differing = actual
+    .split('\n')
+    .filter((l) => !wanted.has(l.trim()))
+    .join('\n');
+  return likelyCause(
+    {
+      status: 'failed',
+      message: `output of the sample at ${last.sample.file}:${last.sample.line} does not match this block`,
+      command: last.command,
+      output: last.output,
+      diff: lineDiff(expected, actual),
+    },
+    last.sample,
+    last.command,
+    ctx,
+    differing,
+  );
 };
 
 export function matchOutput(expected: string[], actual: string[]): boolean {

@@ -17,6 +17,7 @@ import type { Sample } from '../extract.mts';
 import { bindPlaceholders, missingMessage, PLACEHOLDER } from '../placeholders.mts';
 import { pageLocal } from '../page-local.mts';
 import type { Outcome } from '../status.mts';
+import { recordYamlValues } from '../provenance.mts';
 
 const isYaml = (s: Sample) => s.lang === 'yaml' || s.lang === 'yml';
 
@@ -56,7 +57,7 @@ async function check(
   sample: Sample,
   ctx: PageContext,
   skipped: boolean,
-): Promise<{ failure: Outcome } | { text: string }> {
+): Promise<{ failure: Outcome } | { text: string; docs: ManifestDoc[] }> {
   // line 1 of the text is the line after the opening fence
   const at = (lineInText: number | undefined) => sample.line + (lineInText ?? 1);
   const bound = await boundText(sample, ctx, skipped);
@@ -99,7 +100,7 @@ async function check(
         },
       };
   }
-  return { text: bound.text };
+  return { text: bound.text, docs };
 }
 
 export const yamlHandler: Handler = async (sample, ctx) => {
@@ -113,6 +114,8 @@ export const yamlHandler: Handler = async (sample, ctx) => {
     await mkdir(path.dirname(target), { recursive: true });
     await writeFile(target, r.text.endsWith('\n') ? r.text : `${r.text}\n`);
   }
+  // its values are what a later failure may name as the cause (cause.mts)
+  recordYamlValues(sample, r.docs, ctx);
   return { status: 'passed', kind: 'validated' };
 };
 

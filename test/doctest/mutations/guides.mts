@@ -20,6 +20,8 @@ export const GUIDE_MUTATIONS: Mutation[] = [
     find: "printf '%s\\n' '<EXCHANGE_CLIENT_SECRET>' > token-exchange-client-secret.txt",
     replace: "printf '%s\\n' '<EXCHANGE_CLIENT_SECRET>' > exchange-secret.txt",
     expectAt: '```bash doctest-id="run-server"\nthv run',
+    // the sample that wrote the file under another name is the likely cause
+    expectCause: "printf '%s\\n' '<EXCHANGE_CLIENT_SECRET>' > exchange-secret.txt",
   }),
   m({
     kind: 'misspelt thv subcommand',
@@ -107,6 +109,8 @@ export const GUIDE_MUTATIONS: Mutation[] = [
     replace: '  externalAuthConfigRef:\n    name: backend-exchange',
     // the page checks the status before it exposes the server: the wait is where it shows
     expectAt: '```bash doctest-id="wait-ready"\nkubectl wait',
+    // the status names the reference; the manifest's line that sets it is the likely cause
+    expectCause: '    name: backend-exchange',
   }),
   m({
     kind: 'wrong secret key',
@@ -115,6 +119,7 @@ export const GUIDE_MUTATIONS: Mutation[] = [
     replace: '      key: secret',
     // the page checks the status before it exposes the server: the wait is where it shows
     expectAt: '```bash doctest-id="wait-ready"\nkubectl wait',
+    expectCause: '      key: secret',
   }),
   m({
     kind: 'wrong label selector',
@@ -204,5 +209,22 @@ export const GUIDE_MUTATIONS: Mutation[] = [
     file: CONCEPT,
     find: '  proxy -->|exchanged token, aud backend-api| server[MCP server]',
     replace: '  proxy -->|client token, aud mcp-server| server[MCP server]',
+  }),
+  // a failure points at its cause: the earlier sample's line that set the value
+  m({
+    kind: 'cause: thv run serves a resource URL the page does not use',
+    file: CLI,
+    find: '  --resource-url <RESOURCE_URL>',
+    replace: '  --resource-url http://localhost:8080/mcp',
+    expectAt: '```text doctest-output\n{\n  "resource"',
+    expectCause: '  --resource-url http://localhost:8080/mcp',
+  }),
+  m({
+    kind: 'cause: MCPServer names an MCPOIDCConfig nothing creates',
+    file: K8S,
+    find: '  oidcConfigRef:\n    name: mcp-idp',
+    replace: '  oidcConfigRef:\n    name: mcp-oidc',
+    expectAt: '```bash doctest-id="wait-ready"\nkubectl wait',
+    expectCause: '    name: mcp-oidc',
   }),
 ];

@@ -18,6 +18,11 @@ export interface Mutation {
   expectFile?: string;
   /** …at the line where this text starts in that file (default: where `replace` starts). */
   expectAt?: string;
+  /**
+   * The failure must name an earlier sample's line as its likely cause: the
+   * line where this text starts (in `expectFile`, default `file`).
+   */
+  expectCause?: string;
 }
 
 export const m = (x: Mutation) => x;
