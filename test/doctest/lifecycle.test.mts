@@ -1,6 +1,8 @@
 // Never hangs, never leaves anything behind: a proxy that dies while its
 // workload starts, a bash that dies under `set -u`, and Ctrl-C (once, twice,
-// under --watch) leave no process, no listener and no workspace.
+// under --watch) leave no process, no listener and no workspace. The Ctrl-C
+// fixture's processes ignore SIGTERM, so the second Ctrl-C finds the first's
+// unwinding still waiting: only the emergency clean-up passes that test.
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -90,8 +92,16 @@ async function interrupt(signals: number, extra: string[] = []) {
   clearTimeout(timer);
   const workspace = (await readFile(wsFile, 'utf8')).trim();
   const pid = Number(await readFile(pidFile, 'utf8'));
+  const report = await readFile(path.join(reportDir, 'report.json'), 'utf8').then(
+    (t) =>
+      JSON.parse(t) as {
+        samples: { status: string }[];
+        tiers: { interrupted?: string[] }[];
+      },
+    () => undefined,
+  );
   await rm(reportDir, { recursive: true, force: true });
-  return { code, workspace, pid, output };
+  return { code, workspace, pid, output, report };
 }
 
 describe(
@@ -105,6 +115,11 @@ describe(
       expect(alive(r.pid)).toBe(false);
       expect(r.output).not.toMatch(/still open after the report/);
       expect(r.output).toMatch(/interrupted; not recorded/);
+      // the sample it did not finish, and the page, are not counted as failed
+      expect(r.report?.samples.filter((s) => s.status === 'failed')).toEqual([]);
+      expect(r.report?.tiers[0]?.interrupted).toEqual([
+        path.relative(root, fixture('interrupt.mdx')),
+      ]);
     });
 
     it('twice: everything is killed and removed at once, exit 130', async () => {

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -184,5 +186,41 @@ describe('merging into an earlier report', () => {
       status: 'skipped',
       reason: 'thv is not installed',
     });
+  });
+});
+
+describe('npm run doctest on one page merges into the report', { timeout: 120_000 }, () => {
+  const cli = (dir: string, ...pages: string[]) =>
+    promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/doctest/cli.mts', '--report-dir', dir, ...pages],
+      { cwd: root },
+    );
+  const fixture = (name: string) => path.join(import.meta.dirname, 'fixtures/report', name);
+  const read = async (dir: string) =>
+    JSON.parse(await readFile(path.join(dir, 'report.json'), 'utf8')) as {
+      samples: { page: string; status: string }[];
+      pages: { page: string }[];
+    };
+
+  it("a run of page b keeps page a's results; a second run of b replaces b's", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'doctest-merge-'));
+    try {
+      await cli(dir, fixture('a.mdx'));
+      await cli(dir, fixture('b.mdx'));
+      await cli(dir, fixture('b.mdx'));
+      const report = await read(dir);
+      const pages = report.pages.map((p) => path.basename(p.page)).sort();
+      expect(pages).toEqual(['a.mdx', 'b.mdx']);
+      // two samples a page (the command and its output), b's counted once
+      expect(report.samples.map((s) => `${path.basename(s.page)} ${s.status}`).sort()).toEqual([
+        'a.mdx passed',
+        'a.mdx passed',
+        'b.mdx passed',
+        'b.mdx passed',
+      ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
