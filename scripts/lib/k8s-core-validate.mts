@@ -6,8 +6,10 @@
 //   is an error): the structured-merge-diff schema k8s.io/client-go generates
 //   from the API types, pinned in k8s-schemas/core-fields.json;
 // - values (types, enums such as Ingress `pathType`, required fields,
-//   formats): the validators `kubernetes-models` compiles from Kubernetes'
-//   OpenAPI spec (npm kubernetes-models, pinned in package.json);
+//   formats): the model classes of `kubernetes-models` (npm, pinned in
+//   package.json), whose `validate()` runs the ajv validators compiled from
+//   Kubernetes' OpenAPI spec and throws their errors; 4.5.1 is the release that
+//   runs on every Node the project supports (5.x declares node >= 22);
 // - HTTPRoute: the v1 openAPIV3Schema of Gateway API's CRD, pinned in
 //   k8s-schemas/httproute.v1.json (structural, so strict like the CRDs);
 //   its CEL rules are not evaluated.
@@ -25,20 +27,20 @@ import {
 
 interface CoreKind {
   apiVersion: string;
-  /** kubernetes-models' compiled validator module. */
-  validator?: string;
+  /** The kubernetes-models module of the kind's model class (`kubernetes-models/<model>`). */
+  model?: string;
   /** Root type in core-fields.json. */
   fieldsRoot?: string;
 }
 
 export const CORE_KINDS: Record<string, CoreKind> = {
-  Service: { apiVersion: 'v1', validator: 'IoK8sApiCoreV1Service' },
-  Pod: { apiVersion: 'v1', validator: 'IoK8sApiCoreV1Pod' },
-  ConfigMap: { apiVersion: 'v1', validator: 'IoK8sApiCoreV1ConfigMap' },
-  Secret: { apiVersion: 'v1', validator: 'IoK8sApiCoreV1Secret' },
-  Namespace: { apiVersion: 'v1', validator: 'IoK8sApiCoreV1Namespace' },
-  Deployment: { apiVersion: 'apps/v1', validator: 'IoK8sApiAppsV1Deployment' },
-  Ingress: { apiVersion: 'networking.k8s.io/v1', validator: 'IoK8sApiNetworkingV1Ingress' },
+  Service: { apiVersion: 'v1', model: 'v1/Service' },
+  Pod: { apiVersion: 'v1', model: 'v1/Pod' },
+  ConfigMap: { apiVersion: 'v1', model: 'v1/ConfigMap' },
+  Secret: { apiVersion: 'v1', model: 'v1/Secret' },
+  Namespace: { apiVersion: 'v1', model: 'v1/Namespace' },
+  Deployment: { apiVersion: 'apps/v1', model: 'apps/v1/Deployment' },
+  Ingress: { apiVersion: 'networking.k8s.io/v1', model: 'networking.k8s.io/v1/Ingress' },
   HTTPRoute: { apiVersion: 'gateway.networking.k8s.io/v1' },
 };
 
@@ -63,19 +65,37 @@ const httpRouteSchema = () =>
     }
   ).openAPIV3Schema);
 
-type Validate = ((data: unknown) => boolean) & {
-  errors?:
-    | { instancePath: string; keyword: string; params: Record<string, unknown>; message?: string }[]
-    | null;
-};
-const validators = new Map<string, Promise<Validate>>();
-function validatorFor(name: string): Promise<Validate> {
-  let v = validators.get(name);
+interface AjvError {
+  instancePath: string;
+  keyword: string;
+  params: Record<string, unknown>;
+  message?: string;
+}
+type Validate = ((data: unknown) => boolean) & { errors?: AjvError[] | null };
+
+/** A kubernetes-models model class: `validate()` throws a ValidationError carrying ajv's errors. */
+type ModelClass = new (data: unknown) => { validate(): void };
+
+const models = new Map<string, Promise<(data: unknown) => AjvError[]>>();
+/** The kind's value check: ajv's errors for `data` (none when it is valid). */
+function valueCheck(kind: string, model: string): Promise<(data: unknown) => AjvError[]> {
+  let v = models.get(model);
   if (!v) {
-    v = import(`kubernetes-models/_schemas/${name}`).then(
-      (m: { validate: Validate }) => m.validate,
-    );
-    validators.set(name, v);
+    v = (import(`kubernetes-models/${model}`) as Promise<Record<string, ModelClass>>).then((m) => {
+      const Model = m[kind];
+      if (!Model) throw new Error(`kubernetes-models/${model} has no model class ${kind}`);
+      return (data: unknown) => {
+        try {
+          new Model(data).validate();
+          return [];
+        } catch (e) {
+          const errors = (e as { errors?: AjvError[] }).errors;
+          if (Array.isArray(errors)) return errors;
+          throw e;
+        }
+      };
+    });
+    models.set(model, v);
   }
   return v;
 }
@@ -129,7 +149,7 @@ function checkFields(
     });
 }
 
-function describe(e: NonNullable<Validate['errors']>[number]): { path: Path; message: string } {
+function describe(e: AjvError): { path: Path; message: string } {
   const path: Path = e.instancePath
     .split('/')
     .slice(1)
@@ -178,11 +198,11 @@ export async function validateCoreManifest(
       ),
     ];
   const found: { path: Path; message: string }[] = [];
-  if (spec.validator) {
+  if (spec.model) {
     const root = coreFields().roots[doc.kind] as string;
     checkFields(doc.object, { namedType: root }, [], found);
-    const validate = await validatorFor(spec.validator);
-    if (!validate(doc.object)) for (const e of validate.errors ?? []) found.push(describe(e));
+    const check = await valueCheck(doc.kind, spec.model);
+    for (const e of check(doc.object)) found.push(describe(e));
     const meta = doc.object['metadata'] as Record<string, unknown> | undefined;
     if (!meta || typeof meta['name'] !== 'string' || meta['name'] === '')
       found.push({
@@ -190,10 +210,8 @@ export async function validateCoreManifest(
         message: 'Required value: name or generateName is required',
       });
   } else {
-    const validate = compileSchema(httpRouteSchema());
-    if (!validate(doc.object))
-      for (const e of validate.errors ?? [])
-        found.push(describe(e as NonNullable<Validate['errors']>[number]));
+    const validate = compileSchema(httpRouteSchema()) as Validate;
+    if (!validate(doc.object)) for (const e of validate.errors ?? []) found.push(describe(e));
   }
   const seen = new Set<string>();
   const problems: ManifestProblem[] = [];
