@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { runDoctests } from '../../scripts/doctest/run.mts';
@@ -53,6 +54,23 @@ describe('clean-up when things die', () => {
     const pid = Number(await readFile(tmp('doctest-lifecycle-setu.pid'), 'utf8'));
     expect(pid).toBeGreaterThan(0);
     expect(alive(pid)).toBe(false);
+  });
+
+  it('a port something else holds fails the sample that starts the server, named, not a later one', async () => {
+    // held here (or by whoever holds it already): either way the page's server cannot listen there
+    const held = net.createServer((s) => s.destroy());
+    await new Promise<void>((resolve) => {
+      held.once('error', () => resolve());
+      held.listen(47913, '127.0.0.1', () => resolve());
+    });
+    try {
+      const report = await runDoctests({ root, pages: [fixture('busy-port.mdx')], bail: true });
+      const first = report.samples.find((s) => s.status === 'failed');
+      expect(first?.line).toBe(3);
+      expect(first?.reason).toMatch(/port 47913 on 127\.0\.0\.1 is already in use/);
+    } finally {
+      await new Promise((r) => held.close(r));
+    }
   });
 });
 

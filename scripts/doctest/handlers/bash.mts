@@ -94,6 +94,15 @@ async function background(
       : forward
         ? Number(forward[1])
         : ports[ports.length - 1];
+  // a port something else already holds (another doctest run, a server left running) would
+  // answer the wait below for a server that could not listen: the page's later samples then
+  // talk to someone else's server, or fail in ways that look like a catch
+  if (port !== undefined && !forward && (await ctx.world.reachable(port, 'listen')))
+    return {
+      status: 'failed',
+      message: `port ${port} on 127.0.0.1 is already in use before this sample starts its server (another doctest run of this page, or a server left running); stop what listens there (ss -ltnp 'sport = :${port}' names it) and run again`,
+      command: text,
+    };
   const log = `.doctest/background-${sample.line}.log`;
   const r = await shell.run(`( ${text}\n) > ${log} 2>&1 < /dev/null &\n__doctest_bg_pid=$!`, 5000);
   if (r.exitCode !== 0)
