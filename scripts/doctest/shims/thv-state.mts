@@ -12,6 +12,7 @@
 //   each server as {"url", "type"} (pkg/client/config.go:440-545, config_editor.go:68-129@v0.44.0).
 import { mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
+import { huRemove, huUpsert } from './hujson.mts';
 
 export interface ThvPaths {
   home: string;
@@ -242,23 +243,18 @@ export function upsertClientServer(
   const file = clientFilePath(p, client);
   const spec = CLIENT_FILES[client];
   if (!file || !spec) return;
-  const doc = readJsonObject(file);
-  const servers = (doc[spec.key] ?? {}) as Record<string, unknown>;
-  servers[name] = { url, type: typeLabel(transport) };
-  doc[spec.key] = servers;
-  // hujson.Format indents with tabs
-  writeFile0600(file, `${JSON.stringify(doc, null, '\t')}\n`);
+  const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  // the text ToolHive's hujson edit writes (pkg/client/config_editor.go:62@v0.44.0)
+  writeFile0600(file, huUpsert(text, spec.key, name, { url, type: typeLabel(transport) }));
 }
 
 export function removeClientServer(p: ThvPaths, client: string, name: string): void {
   const file = clientFilePath(p, client);
   const spec = CLIENT_FILES[client];
   if (!file || !spec || !existsSync(file)) return;
-  const doc = readJsonObject(file);
-  const servers = (doc[spec.key] ?? {}) as Record<string, unknown>;
-  if (!(name in servers)) return;
-  doc[spec.key] = Object.fromEntries(Object.entries(servers).filter(([k]) => k !== name));
-  writeFile0600(file, `${JSON.stringify(doc, null, '\t')}\n`);
+  // pkg/client/config_editor.go:104@v0.44.0: a server that is not there leaves the file alone
+  const after = huRemove(readFileSync(file, 'utf8'), spec.key, name);
+  if (after !== undefined) writeFile0600(file, after);
 }
 
 /** The URL a client's config file holds for a server, or why there is none. */
