@@ -594,17 +594,5 @@ export const MEASURED_DIFFERENCES: Record<string, string[]> = {
   'scopes/challenge': ['--oidc-scopes'],
   // CLI cases (npm run fidelity -- --cli): the real thv on the live runtime vs the thv shim
   'cli/run-unknown-flag': ['CLI: unknown flag'],
-  'cli/run-bad-enum': ['CLI: thv run log lines', 'CLI: --transport value error'],
-  'cli/run-secret-flag': ['CLI: thv run log lines', 'CLI: workload start on the live runtime'],
-  'cli/run-secret-file': ['CLI: thv run log lines', 'CLI: workload start on the live runtime'],
-  'cli/run-secret-env': ['CLI: thv run log lines', 'CLI: workload start on the live runtime'],
-  'cli/run-secret-empty-file': ['CLI: thv run log lines'],
-  'cli/list': ['CLI: thv run log lines', 'CLI: workload start on the live runtime'],
-  'cli/logs': ['CLI: thv run log lines', 'CLI: workload start on the live runtime'],
-  'cli/logs-proxy': ['CLI: thv run log lines', 'CLI: workload start on the live runtime'],
-  'cli/stop': ['CLI: thv run log lines', 'CLI: workload start on the live runtime'],
-  'cli/rm': ['CLI: thv run log lines', 'CLI: workload start on the live runtime'],
-  'cli/run-existing-name': ['CLI: thv run log lines'],
-  'cli/client-setup': ['CLI: thv run log lines', 'CLI: thv client setup'],
-  'cli/client-register': ['CLI: thv run log lines', 'CLI: workload start on the live runtime'],
+  'cli/logs-proxy': ['CLI: proxy log'],
 };

@@ -64,18 +64,54 @@ export async function cliUnavailable(): Promise<string | undefined> {
   return undefined;
 }
 
-/** Run-specific parts of CLI output: times, ports, the HOME folder, container ids. */
+/**
+ * What is replaced in CLI output before comparing, one named rule per
+ * pattern, each a value that depends only on the run or on this machine —
+ * never on what thv or the shim decided. Everything else is compared as
+ * printed.
+ */
+export interface CliRule {
+  name: string;
+  /** Why the value is environmental, not a behaviour of thv. */
+  why: string;
+  apply(text: string, home: string): string;
+}
+
+export const CLI_RULES: readonly CliRule[] = [
+  {
+    name: 'HOME folder (<HOME>)',
+    why: 'each side runs in a fresh temporary HOME; ToolHive prints paths under it (logging to …, client files)',
+    apply: (t, home) => t.split(home).join('<HOME>'),
+  },
+  {
+    name: 'times (<time>)',
+    why: 'log lines, `thv list` CREATED and status times are the clock at run time',
+    apply: (t) =>
+      t.replace(
+        /\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(\.\d+)?( ?(Z|[+-]\d\d:?\d\d)( [A-Z]{2,5})?)?/g,
+        '<time>',
+      ),
+  },
+  {
+    name: 'listen ports (127.0.0.1, localhost, 0.0.0.0:<port>)',
+    why: 'thv picks a free random port for the proxy (pkg/networking/port.go:65@v0.44.0) and for the MCP server in its container; the shim takes a free port too',
+    apply: (t) => t.replace(/(127\.0\.0\.1|localhost|0\.0\.0\.0):\d+/g, '$1:<port>'),
+  },
+  {
+    name: 'the PORT column of `thv list` (<port>)',
+    why: 'the same random proxy port, printed alone in the table',
+    apply: (t) => t.replace(/(^|\s)\d{4,5}(?=\s)/gm, '$1<port>'),
+  },
+  {
+    name: 'container ids (<container id>)',
+    why: 'podman makes a new 64-hex id for every container',
+    apply: (t) => t.replace(/\b[0-9a-f]{64}\b/g, '<container id>'),
+  },
+];
+
+/** The CLI rules applied in order. */
 export function normaliseCli(text: string, home: string): string {
-  return text
-    .split(home)
-    .join('<HOME>')
-    .replace(
-      /\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(\.\d+)?( ?(Z|[+-]\d\d:?\d\d)( [A-Z]{2,5})?)?/g,
-      '<time>',
-    )
-    .replace(/(127\.0\.0\.1|localhost):\d+/g, '$1:<port>')
-    .replace(/(^|\s)\d{4,5}(?=\s)/gm, '$1<port>')
-    .replace(/\b[0-9a-f]{64}\b/g, '<container id>');
+  return CLI_RULES.reduce((t, r) => r.apply(t, home), text);
 }
 
 function exec(
@@ -200,7 +236,7 @@ async function realSide(live: LiveModule, rt: LiveRuntimeLike, dir: string) {
  * public interface (scripts/doctest/world.mts) opens a page whose shell
  * environment puts scripts/doctest/bin/thv first on PATH.
  */
-async function shimSide(dir: string, signal: AbortSignal) {
+export async function shimSide(dir: string, signal: AbortSignal) {
   const { PlanSchema } = await import('../../doctest/plan.mts');
   const { hermetic } = await import('../../doctest/worlds/hermetic/index.mts');
   const { Cleanups } = await import('../../doctest/cleanups.mts');

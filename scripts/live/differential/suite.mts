@@ -12,6 +12,7 @@ import {
 } from './cases.mts';
 import { CLI_CASES } from './cli-cases.mts';
 import {
+  CLI_RULES,
   cliUnavailable,
   runCliCases,
   type CliCaseResult,
@@ -55,6 +56,7 @@ export const NORMALISED = [
   'RFC 3339 timestamps (<timestamp>)',
   'token values: the client token (<client token>), tokens the IdP issued during the case (<exchanged token>)',
   'Basic client credentials decoded to id and <the client secret>',
+  ...CLI_RULES.map((r) => `CLI: ${r.name}: ${r.why}`),
 ];
 
 function startupDifference(side: Started): Difference {
