@@ -49,6 +49,15 @@ export interface RunningExampleMcpServer {
   close(): Promise<void>;
 }
 
+/**
+ * The line the example MCP server image prints when it is up (what `thv logs
+ * NAME` shows for it): its MCP URL, as it listens in the container, and the
+ * backend API it calls.
+ */
+export function listeningLogLine(mcpUrl: string, backendUrl: string): string {
+  return `${JSON.stringify({ msg: 'example MCP server listening', url: mcpUrl, backend: backendUrl })}\n`;
+}
+
 function tokenFrom(headers: IncomingHttpHeaders, name: string): string | undefined {
   const v = headers[name];
   const value = Array.isArray(v) ? v[0] : v;

@@ -56,6 +56,14 @@ export interface ThvFlag {
    * as ONE value, so the strict parser refuses a comma in it.
    */
   commaTrap?: boolean;
+  /**
+   * How thv itself refuses a value outside `enum`, when it is not at parse
+   * time: the error text thv prints (after `Error: `) and where. thv checks
+   * these while it builds the run config, after the image is resolved, so a
+   * stand-in that prints what thv prints must refuse them at that point
+   * (parseThv's `deferRefusals`).
+   */
+  thvRefusal?: { message: (value: string, positional: string) => string; source: string };
   /** Where thv defines it: `cmd/thv/app/<file>.go:<line>@v0.44.0`. */
   source: string;
 }
@@ -170,10 +178,20 @@ const RUN_FLAGS: ThvFlag[] = [
   // pkg/transport/types/transport.go:164 ParseTransportType (via the run config builder)
   flag('transport', 'string', '', at('run_flags', 166), {
     enum: ['', 'stdio', 'sse', 'streamable-http', 'STDIO', 'SSE', 'STREAMABLE-HTTP'],
+    thvRefusal: {
+      // RunConfig.WithTransport's error (config_builder.go:1117), wrapped at :1069
+      message: (v) =>
+        `failed to validate run config: invalid transport mode: ${v}. Valid modes are: sse, streamable-http, stdio`,
+      source: 'pkg/runner/config.go:548@v0.44.0, pkg/runner/config_builder.go:1069@v0.44.0',
+    },
   }),
   // run_flags.go:538 validateAndSetupProxyMode; pkg/transport/types/transport.go:306
   flag('proxy-mode', 'string', 'streamable-http', at('run_flags', 167), {
     enum: ['', 'sse', 'streamable-http'],
+    thvRefusal: {
+      message: (v) => `invalid value for --proxy-mode: ${v}`,
+      source: at('run_flags', 543),
+    },
   }),
   flag('name', 'string', '', at('run_flags', 171)),
   flag('group', 'string', 'default', at('run_flags', 172)),
@@ -202,6 +220,12 @@ const RUN_FLAGS: ThvFlag[] = [
   // pkg/runner/retriever/retriever.go:30-34
   flag('image-verification', 'string', 'warn', at('run_flags', 230), {
     enum: ['warn', 'enabled', 'disabled'],
+    thvRefusal: {
+      // VerifyImage's error, wrapped by handleImageResolution
+      message: (v, image) =>
+        `failed to find or create the MCP server ${image}: invalid value for --image-verification: ${v}`,
+      source: 'pkg/runner/retriever/retriever.go:387@v0.44.0, cmd/thv/app/run_flags.go:518@v0.44.0',
+    },
   }),
   // thv run only: thv proxy has none of these four (proxy.go:136-165)
   flag('thv-ca-bundle', 'string', '', at('run_flags', 233)),
@@ -434,6 +458,11 @@ export interface ParsedThv {
   passthrough: string[];
   /** Unknown flags thv would have ignored (only with strict: false on `thv run`). */
   ignored: string[];
+  /**
+   * With `deferRefusals`: flags whose value thv refuses later than parsing
+   * (`thvRefusal`), with thv's error text. The value stays in `values`.
+   */
+  refused: Map<string, string>;
 }
 
 /** pflag's strconv.ParseBool. */
@@ -515,8 +544,12 @@ const listOf = (vals: readonly string[]) =>
  * value outside the flag's enum, two mutually exclusive flags, or a wrong
  * number of arguments.
  */
-export function parseThv(argv: readonly string[], opts: { strict?: boolean } = {}): ParsedThv {
+export function parseThv(
+  argv: readonly string[],
+  opts: { strict?: boolean; deferRefusals?: boolean } = {},
+): ParsedThv {
   const strict = opts.strict ?? true;
+  const refusedLater: { flag: ThvFlag; value: string }[] = [];
   const words: string[] = [];
   for (const a of argv) {
     if (a.startsWith('-')) break;
@@ -552,7 +585,8 @@ export function parseThv(argv: readonly string[], opts: { strict?: boolean } = {
     const hint = elsewhere.length
       ? ` (--${shown.replace(/^-+/, '').split('=')[0]} is a flag of ${elsewhere.map((c) => `thv ${c}`).join(', ')}, not of thv ${name})`
       : command.ignoresUnknownFlags
-        ? ` (thv ${name} ignores flags it does not know, so this one would have no effect)`
+        ? // pflag's stripUnknownFlagValue under cobra's FParseErrWhitelist
+          ` (thv ${name} ignores flags it does not know: it drops ${shown} and, unless the next argument starts with "-", that argument too, as the flag's value)`
         : '';
     return new ThvCliError(`unknown flag: ${shown} for "thv ${name}"${hint}`, shown);
   };
@@ -607,7 +641,16 @@ export function parseThv(argv: readonly string[], opts: { strict?: boolean } = {
       );
     }
     const v = convertThvFlag(name, f, raw);
-    if (f.enum && typeof v === 'string' && !f.enum.includes(v) && !f.orFile) {
+    if (
+      f.enum &&
+      typeof v === 'string' &&
+      !f.enum.includes(v) &&
+      !f.orFile &&
+      opts.deferRefusals &&
+      f.thvRefusal
+    ) {
+      refusedLater.push({ flag: f, value: v });
+    } else if (f.enum && typeof v === 'string' && !f.enum.includes(v) && !f.orFile) {
       throw new ThvCliError(
         `invalid value "${v}" for --${f.name} of "thv ${name}": must be one of ${listOf(f.enum)}`,
         f.name,
@@ -643,7 +686,13 @@ export function parseThv(argv: readonly string[], opts: { strict?: boolean } = {
         : `"thv ${name}" accepts at most ${max} arg(s), received ${positionals.length}`,
     );
   }
-  return { command, values, positionals, passthrough, ignored };
+  const refused = new Map(
+    refusedLater.map(({ flag: f, value }) => [
+      f.name,
+      f.thvRefusal?.message(value, positionals[0] ?? '') ?? '',
+    ]),
+  );
+  return { command, values, positionals, passthrough, ignored, refused };
 }
 
 /** A flag's value as given, else its default (durations in ms). */

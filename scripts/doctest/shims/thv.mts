@@ -48,8 +48,36 @@ import {
   type ThvPaths,
 } from './thv-state.mts';
 
-/** cobra prints a RunE error as `Error: <message>` and exits 1. */
-const fail = (msg: string, code = 1): ShimResult => ({ code, stderr: `Error: ${msg}\n` });
+/**
+ * cobra prints a RunE error as `Error: <message>` and exits 1; `logged` are
+ * the log lines thv wrote to stderr before it failed.
+ */
+const fail = (msg: string, code = 1, logged = ''): ShimResult => ({
+  code,
+  stderr: `${logged}Error: ${msg}\n`,
+});
+
+/**
+ * One line of ToolHive's CLI log on stderr: slog's JSON handler with the time
+ * as RFC 3339 in seconds (toolhive-core logging/logging.go:135@v0.0.38, the
+ * version ToolHive v0.44.0's go.mod requires); `time`, `level`, `msg`, then
+ * the attributes in call order.
+ */
+export function slogLine(level: 'INFO' | 'WARN' | 'ERROR', msg: string, attrs = {}): string {
+  const time = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return `${JSON.stringify({ time, level, msg, ...attrs })}\n`;
+}
+
+/**
+ * pkg/runner/retriever/retriever.go:400 hasLatestTag@v0.44.0: the tag is
+ * `latest`, or there is none (a digest is never latest).
+ */
+export function hasLatestTag(image: string): boolean {
+  if (image.includes('@')) return false;
+  const slash = image.lastIndexOf('/');
+  const colon = image.lastIndexOf(':');
+  return colon <= slash || image.slice(colon + 1) === 'latest';
+}
 
 /** pkg/transport/http.go:34 LocalhostIPv4 — the host ListWorkloads puts in URLs. */
 const LOCALHOST_IPV4 = '127.0.0.1';
@@ -87,12 +115,13 @@ export function thvShim(ctx: PageContext) {
     const world: ThvWorld = { ctx, paths, req };
     let p: ParsedThv;
     try {
-      p = parseThv(req.args);
+      // the values thv refuses only while building the run config are refused by run(), where thv does
+      p = parseThv(req.args, { deferRefusals: true });
     } catch (e) {
       if (!(e instanceof ThvCliError)) throw e;
       const runIgnores =
         req.args[0] === 'run' && /^unknown flag/.test(e.message)
-          ? '\n(real thv run ignores unknown flags silently, so this typo would go unnoticed; the doctest fails on it)'
+          ? '\n(real thv does not name the flag; the doctest refuses it, so that a misspelt flag cannot go unnoticed)'
           : '';
       return fail(`${e.message}${runIgnores}`);
     }
@@ -122,11 +151,7 @@ export function thvShim(ctx: PageContext) {
       case 'client list-registered':
         return clientListRegistered(world);
       case 'client setup':
-        return fail(
-          'thv client setup asks you to pick clients in a terminal menu; the doctest has no terminal. ' +
-            'Use thv client register <client> (the same registration, without the menu)',
-          2,
-        );
+        return clientSetup(world);
       case 'version':
         return {
           code: 0,
@@ -207,42 +232,78 @@ async function run(w: ThvWorld, p: ParsedThv): Promise<ShimResult> {
       2,
     );
   const image = p.positionals[0] as string;
-  const mapped = ctx.plan.images[image];
-  if (!mapped) {
-    return fail(
-      `image or server "${image}" is not mapped to the example MCP server in the page's plan (images: ${Object.keys(ctx.plan.images).join(', ') || 'none'})`,
-    );
-  }
-  const transport = (str(p, 'transport') || 'streamable-http').toLowerCase(); // run_flags.go:552 resolveTransportType
-  if (transport === 'stdio') {
-    return fail(
-      'the doctest runs the example MCP server over streamable-http; use --transport streamable-http (or sse)',
-    );
-  }
+  // The order of thv's checks, and what it logs on stderr before each
+  // (cmd/thv/app/run.go:217-258 runSingleServer, run_flags.go:336 BuildRunnerConfig @v0.44.0).
   const name = str(p, 'name') || defaultWorkloadName(image);
-  // cmd/thv/app/run.go:228-234 + pkg/workloads/manager.go:371 DoesWorkloadExist: a stopped
+  // run.go:228-234 + pkg/workloads/manager.go:371 DoesWorkloadExist: a stopped
   // workload still exists (only one in error may be replaced) until `thv rm`.
   const existing = workloads(ctx).get(name);
   if (existing && existing.status !== 'exited')
     return fail(`workload with name '${name}' already exists`);
   const group = str(p, 'group');
   if (group !== 'default') return fail(`group '${group}' does not exist`); // run.go:370
+  // run_flags.go:510 handleImageResolution → retriever.VerifyImage (retriever.go:347-388):
+  // an image the registry does not list has no provenance to verify
+  let logged = '';
+  const refusedVerification = p.refused.get('image-verification');
+  if (refusedVerification) return fail(refusedVerification);
+  const verification = str(p, 'image-verification');
+  if (verification === 'disabled') logged += slogLine('WARN', 'Image verification is disabled');
+  // toolhive-core container/verifier/utils.go:28@v0.0.38 ErrProvenanceServerInformationNotSet
+  else if (verification === 'enabled')
+    return fail(
+      `failed to find or create the MCP server ${image}: provenance server information not set`,
+    );
+  else
+    logged += slogLine(
+      'WARN',
+      'MCP server has no provenance information set, skipping image verification',
+      { image },
+    );
+  const refusedProxyMode = p.refused.get('proxy-mode'); // run_flags.go:395
+  if (refusedProxyMode) return fail(refusedProxyMode, 1, logged);
+  // run_flags.go:792 BuildTokenExchangeConfig (auth_flags.go:45 resolveSecret)
+  let secret: { secret: string; file?: string } | undefined;
+  if (str(p, 'token-exchange-url')) {
+    try {
+      secret = resolveExchangeSecret(w, p);
+    } catch (e) {
+      return fail((e as Error).message, 1, logged);
+    }
+  }
+  // pkg/runner/config_builder.go:1117 WithTransport, from validateConfig
+  const refusedTransport = p.refused.get('transport');
+  if (refusedTransport) return fail(refusedTransport, 1, logged);
+  const transport = (str(p, 'transport') || 'streamable-http').toLowerCase(); // run_flags.go:552 resolveTransportType
+  if (transport === 'stdio') {
+    return fail(
+      'the doctest runs the example MCP server over streamable-http; use --transport streamable-http (or sse)',
+      1,
+      logged,
+    );
+  }
   const profile = str(p, 'permission-profile');
   if (profile && !['none', 'network', 'stdio'].includes(profile)) {
     // pkg/runner/config_builder.go:1314 permissions.FromFile
     if (!existsSync(path.resolve(w.req.cwd, profile)))
       return fail(
         `failed to load permission profile: failed to read permission profile file ${profile}: open ${profile}: no such file or directory (--permission-profile takes none, network or a JSON file)`,
+        1,
+        logged,
       );
   }
-  let secret: { secret: string; file?: string } | undefined;
-  if (str(p, 'token-exchange-url')) {
-    try {
-      secret = resolveExchangeSecret(w, p);
-    } catch (e) {
-      return fail((e as Error).message);
-    }
+  // run_flags.go:421 EnforcePolicyAndPullImage → retriever.go:255 pullImage: a `latest`
+  // tag is pulled every time (images/registry.go:87 logs it); when the pull fails, the
+  // local image is used. Other tags are used from the local store when there.
+  const mapped = ctx.plan.images[image];
+  if (!mapped) {
+    return fail(
+      `image or server "${image}" is not mapped to the example MCP server in the page's plan (images: ${Object.keys(ctx.plan.images).join(', ') || 'none'})`,
+      1,
+      logged,
+    );
   }
+  if (hasLatestTag(image)) logged += slogLine('INFO', 'pulling image', { image });
   // the proxy gets the auth flags as given (secret file made absolute: the proxy's cwd differs)
   const proxyArgs: string[] = [];
   for (const [flagName, v] of p.values) {
@@ -345,7 +406,7 @@ async function run(w: ThvWorld, p: ParsedThv): Promise<ShimResult> {
       `${JSON.stringify({ time: new Date().toISOString(), level: 'ERROR', msg: (err as Error).message })}\n`,
     );
     workloads(ctx).set(name, failedWorkload(request, (err as Error).message));
-    return { code: 0, stderr: loggingTo(w, name) };
+    return { code: 0, stderr: logged + loggingTo(w, name) };
   }
   // pkg/runner/runner.go:555-588: clients registered before the server starts get the
   // runner's URL, built with the host "localhost"
@@ -357,12 +418,12 @@ async function run(w: ThvWorld, p: ParsedThv): Promise<ShimResult> {
       mcpServerUrl('localhost', wl.port, transport, name),
       transport,
     );
-  return { code: 0, stderr: loggingTo(w, name) };
+  return { code: 0, stderr: logged + loggingTo(w, name) };
 }
 
 /** pkg/workloads/manager.go:742 slog.Info("logging to", "path", …), ToolHive's JSON log line. */
 const loggingTo = (w: ThvWorld, name: string) =>
-  `${JSON.stringify({ time: new Date().toISOString(), level: 'INFO', msg: 'logging to', path: proxyLogPath(w.paths, name) })}\n`;
+  slogLine('INFO', 'logging to', { path: proxyLogPath(w.paths, name) });
 
 /** A workload whose proxy stopped at start-up: listed (with --all) in error, replaceable by thv run. */
 function failedWorkload(request: StartProxyRequest, why: string): Workload {
@@ -654,19 +715,43 @@ function boxTable(header: string[], rows: string[][]): string {
   );
 }
 
+/**
+ * pkg/client/discovery.go:113 IsClientInstalled@v0.44.0: the client's config
+ * directory (or, for a client with none, its settings file) exists under HOME.
+ * Clients whose files the shim does not model are never installed in a page's HOME.
+ */
+function isInstalled(w: ThvWorld, client: string): boolean {
+  const file = clientFilePath(w.paths, client);
+  return (
+    file !== undefined &&
+    existsSync(path.dirname(file)) &&
+    (client !== 'claude-code' || existsSync(file))
+  );
+}
+
 /** pkg/client: every supported client; installed = its config directory exists under HOME. */
 function clientStatus(w: ThvWorld): ShimResult {
   const registered = readGroup(w.paths, 'default').registered_clients;
   const rows = [...THV_CLIENT_TYPES].sort().map((c) => {
-    const file = clientFilePath(w.paths, c);
-    // clients whose files the shim does not model are never installed in a page's HOME
-    const installed =
-      file !== undefined &&
-      existsSync(path.dirname(file)) &&
-      (c !== 'claude-code' || existsSync(file));
+    const installed = isInstalled(w, c);
     return [c, installed ? '✅ Yes' : '❌ No', registered.includes(c) ? '✅ Yes' : '❌ No'];
   });
   return { code: 0, stdout: boxTable(['Client Type', 'Installed', 'Registered'], rows) };
+}
+
+/**
+ * cmd/thv/app/client.go:97 clientSetupCmdFunc@v0.44.0: with no client
+ * installed it says so and succeeds; otherwise it opens a menu in the
+ * terminal, which a page's shell does not have.
+ */
+function clientSetup(w: ThvWorld): ShimResult {
+  if (!THV_CLIENT_TYPES.some((c) => isInstalled(w, c)))
+    return { code: 0, stdout: 'No new clients found.\n' };
+  return fail(
+    'thv client setup asks you to pick clients in a terminal menu; the doctest has no terminal. ' +
+      'Use thv client register <client> (the same registration, without the menu)',
+    2,
+  );
 }
 
 function clientListRegistered(w: ThvWorld): ShimResult {

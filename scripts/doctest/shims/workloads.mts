@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net, { type AddressInfo } from 'node:net';
 import { startTap } from '../worlds/shared/host-proxy.mts';
-import { startExampleMcpServer } from '../../example-mcp-server/mcp-server.mts';
+import { listeningLogLine, startExampleMcpServer } from '../../example-mcp-server/mcp-server.mts';
 import type { PageSpec as PageContext } from '../world.mts';
 import { pageServices } from '../worlds/shared/network.mts';
 import { pageLocal } from '../page-local.mts';
@@ -20,7 +20,7 @@ export interface Workload {
   createdAt: Date;
   /** The proxy's output (stdout and stderr, in order). */
   logs: string[];
-  /** The MCP server's own log: one line per request it received. */
+  /** The MCP server's own log (`thv logs NAME`): what the image's server prints. */
   mcpLog(): string;
   /** What started it (thv start runs it again). */
   request: StartProxyRequest;
@@ -137,7 +137,9 @@ export async function startWorkload(ctx: PageContext, req: StartProxyRequest): P
     status: 'running',
     createdAt: new Date(),
     logs,
-    mcpLog: () => mcp.seen.map((r) => `${r.at} ${r.method} ${r.path}\n`).join(''),
+    // what the example MCP server image prints in its container (scripts/live/images/mcp-container.mts):
+    // it listens on all of the container's interfaces, at the port ToolHive gives it
+    mcpLog: () => listeningLogLine(`http://0.0.0.0:${new URL(mcp.url).port}/mcp`, backendTap.url),
     request: req,
     proc,
     stop: async () => {

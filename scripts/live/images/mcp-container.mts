@@ -24,7 +24,7 @@ import http, { createServer } from 'node:http';
 import { syncBuiltinESMExports } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { startBackendApi } from '../../example-mcp-server/backend-api.mts';
-import { startExampleMcpServer } from '../../example-mcp-server/mcp-server.mts';
+import { listeningLogLine, startExampleMcpServer } from '../../example-mcp-server/mcp-server.mts';
 
 /** Where the image keeps what the build baked in. */
 export const BACKEND_CONFIG_PATH = '/opt/toolhive-docs/backend.json';
@@ -84,9 +84,7 @@ async function serve(): Promise<void> {
       ? { tokenHeader: process.env['EXAMPLE_MCP_TOKEN_HEADER'] }
       : {}),
   });
-  process.stdout.write(
-    `${JSON.stringify({ msg: 'example MCP server listening', url: mcp.mcpUrl, backend: backend.url })}\n`,
-  );
+  process.stdout.write(listeningLogLine(mcp.mcpUrl, backend.url));
   const stop = () => {
     void Promise.allSettled([mcp.close(), backend.close()]).then(() => {
       jwks.close();
