@@ -2,7 +2,7 @@
 // run, in the report, on the console or on the site.
 //   - text the run captured (commands, outputs, diffs, failure reasons):
 //     every JWT replaced whole, and the values bound to placeholders named
-//     *SECRET*, *TOKEN*, *PASSWORD* (`redactor`, `redactResult`);
+//     *SECRET*, *PASSWORD* or *_TOKEN (`redactor`, `redactResult`);
 //   - what readers see (recorded calls, claims; src/plugins/doctest-report):
 //     JWT signatures cut off, secret query parameters blanked, claims and
 //     fields with secret-looking keys (client_secret, *_token, code,
@@ -20,9 +20,16 @@ export function redactor(secrets: string[]): (text: string) => string {
   };
 }
 
+/**
+ * Placeholders whose values are secret: named *SECRET* or *PASSWORD*, or a
+ * token (`USER_ACCESS_TOKEN`, `TOKEN`). `TOKEN_EXCHANGE_URL` names an endpoint,
+ * not a token: its value stays readable in the report.
+ */
+export const isSecretName = (name: string) => /SECRET|PASSWORD|(^|_)TOKEN$/.test(name);
+
 export function secretValues(bound: Record<string, string>): string[] {
   return Object.entries(bound)
-    .filter(([k]) => /SECRET|TOKEN|PASSWORD/.test(k))
+    .filter(([k]) => isSecretName(k))
     .map(([, v]) => v);
 }
 

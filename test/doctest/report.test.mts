@@ -14,6 +14,7 @@ import {
   writeReports,
 } from '../../scripts/doctest/report.mts';
 import { reportSchema } from '../../scripts/doctest/report-schema.mts';
+import { secretValues } from '../../scripts/doctest/redact.mts';
 import type { TierRun } from '../../scripts/doctest/run.mts';
 import schema from '../../scripts/doctest/report.schema.json' with { type: 'json' };
 
@@ -222,5 +223,19 @@ describe('npm run doctest on one page merges into the report', { timeout: 120_00
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('redaction of bound values', () => {
+  it('redacts secrets, passwords and tokens, not the token exchange URL', () => {
+    expect(
+      secretValues({
+        EXCHANGE_CLIENT_SECRET: 's3cret',
+        USER_ACCESS_TOKEN: 'tok',
+        ADMIN_PASSWORD: 'pw',
+        TOKEN_EXCHANGE_URL: 'https://dev-123456.okta.com/oauth2/aus9876543210/v1/token',
+        BACKEND_AUDIENCE: 'backend-api',
+      }),
+    ).toEqual(['s3cret', 'tok', 'pw']);
   });
 });
