@@ -272,7 +272,7 @@ export async function startProxy(
           const hit = cache.peek(tokenHash);
           if (hit) {
             // Warm path: an exact hash match, synchronously.
-            metrics.cacheHit.inc();
+            metrics.cacheLookup('hit');
             headerValue = hit.headerValue;
           } else {
             const token = subjectToken;
@@ -281,7 +281,7 @@ export async function startProxy(
               tokenHash,
               () => subjectExpMs(token, id),
               () => doExchange(te, token),
-              (outcome) => metrics.cache.inc({ outcome }),
+              (outcome) => metrics.cacheLookup(outcome),
             );
             headerValue = entry.headerValue;
           }
@@ -310,8 +310,10 @@ export async function startProxy(
 
     // RFC 9110 §10.1.1: the client may send its body now that the request is accepted.
     if (expectContinue) res.writeContinue();
-    const end = metrics.upstreamSeconds.startTimer();
-    return forward(upstream, req, res, headers, url, () => end());
+    const started = performance.now();
+    return forward(upstream, req, res, headers, url, () =>
+      metrics.upstreamHeaders(performance.now() - started),
+    );
   }
 
   function refuse(res: ServerResponse, e: unknown, msg: string): number {
@@ -332,11 +334,11 @@ export async function startProxy(
 
   function served(req: IncomingMessage, res: ServerResponse, expectContinue: boolean): void {
     handle(req, res, expectContinue).then(
-      (status) => metrics.response(status).inc(),
+      (status) => metrics.response(status),
       (e: unknown) => {
         logger.error({ err: { message: (e as Error)?.message } }, 'request failed');
         sendInternalError(res);
-        metrics.response(500).inc();
+        metrics.response(500);
       },
     );
   }

@@ -1,6 +1,9 @@
 // /metrics: the names, labels and values a Prometheus scrape sees after a
-// known sequence of requests.
+// known sequence of requests, and the histogram the request path records
+// cheaply exported exactly as prom-client's own Histogram exports it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Histogram, Registry } from 'prom-client';
+import { TalliedHistogram } from '../../scripts/token-exchange-proxy/metrics.mts';
 import { startProxy, type RunningProxy } from '../../scripts/token-exchange-proxy/index.mts';
 import { fixtureAuth, startFixtureIdp, type FixtureIdp } from './helpers/fixture-idp.mts';
 import { LogCapture } from './helpers/log-capture.mts';
@@ -14,6 +17,30 @@ function samples(text: string, name: string): string[] {
       (l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `) || l.startsWith(`${name}_`),
     );
 }
+
+describe('TalliedHistogram', () => {
+  it('exports what prom-client’s Histogram exports for the same observations', async () => {
+    const buckets = [
+      0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+    ];
+    const ours = new Registry();
+    const theirs = new Registry();
+    const config = { name: 'x_seconds', help: 'x', buckets };
+    const h = new TalliedHistogram({ ...config, registers: [ours] });
+    const ref = new Histogram({ ...config, registers: [theirs] });
+    expect(await ours.metrics()).toBe(await theirs.metrics()); // nothing observed yet
+    // on a bound, between bounds, below the first, past the last
+    for (const v of [0.0005, 0.0007, 0.003, 0.0001, 0.5, 0.5000001, 10, 11, 42.5, 0]) {
+      h.record(v);
+      ref.observe(v);
+    }
+    expect(await ours.metrics()).toBe(await theirs.metrics());
+    h.reset();
+    ref.reset();
+    ref.zero({});
+    expect(await ours.metrics()).toBe(await theirs.metrics());
+  });
+});
 
 describe('/metrics after a known sequence of requests', () => {
   let idp: FixtureIdp;
