@@ -36,7 +36,7 @@ import { originFormTarget, type RequestTargetError } from './request-target.mts'
 import { checkStartup } from './startup-checks.mts';
 import { exchangeToken } from './token-exchange.mts';
 import { TokenValidator, type Identity } from './token-validator.mts';
-import { tokenHasher } from './token-hash.mts';
+import { credentialReader } from './token-hash.mts';
 
 export interface RunningProxy {
   url: string;
@@ -118,7 +118,6 @@ export async function startProxy(
       : pino.destination({ fd: 1, sync: false }),
   );
   const metrics = createMetrics(extras.defaultMetrics ?? false);
-  const hashToken = tokenHasher();
   const dispatcher = createIdpDispatcher(extras.caBundlePem);
   const upstream = createUpstream(options.targetUri);
   const idpTimeoutMs = options.idpTimeoutMs ?? 10_000;
@@ -193,6 +192,9 @@ export async function startProxy(
     return Date.now() + 5 * 60_000;
   }
 
+  /** The token and its cache key from an Authorization value; throws CredentialError when refused. */
+  const credentials = credentialReader((h) => bearerToken(h, compat, maxTokenSize));
+
   /** Client headers the upstream never sees (besides hop-by-hop ones), fixed per configuration. */
   const dropped = requestHeadersToDrop({ compat, customHeader });
 
@@ -247,8 +249,10 @@ export async function startProxy(
     let tokenHash: string | undefined;
     if (validator) {
       try {
-        subjectToken = bearerToken(req.headers.authorization, compat, maxTokenSize);
-        tokenHash = hashToken(subjectToken);
+        ({ token: subjectToken, hash: tokenHash } = credentials(
+          req.headers.authorization,
+          req.socket,
+        ));
         // Warm path: claims verified before, found synchronously (no async hop).
         identity =
           validator.cached(tokenHash) ?? (await validator.validate(subjectToken, tokenHash));
@@ -258,7 +262,10 @@ export async function startProxy(
     } else if (req.headers.authorization) {
       // pkg/oauthproto/tokenexchange/middleware.go@v0.44.0: without OIDC, a bearer token is exchanged unvalidated; none passes through.
       try {
-        subjectToken = bearerToken(req.headers.authorization, compat, maxTokenSize);
+        ({ token: subjectToken, hash: tokenHash } = credentials(
+          req.headers.authorization,
+          req.socket,
+        ));
       } catch {
         // Not a bearer token: nothing to exchange (ToolHive passes it on as it is).
       }
@@ -268,8 +275,9 @@ export async function startProxy(
       let headerValue: string;
       try {
         if (cache) {
-          tokenHash ??= hashToken(subjectToken);
-          const hit = cache.peek(tokenHash);
+          // set with subjectToken (credentials)
+          const key = tokenHash as string;
+          const hit = cache.peek(key);
           if (hit) {
             // Warm path: an exact hash match, synchronously.
             metrics.cacheLookup('hit');
@@ -278,7 +286,7 @@ export async function startProxy(
             const token = subjectToken;
             const id = identity;
             const entry = await cache.get(
-              tokenHash,
+              key,
               () => subjectExpMs(token, id),
               () => doExchange(te, token),
               (outcome) => metrics.cacheLookup(outcome),
