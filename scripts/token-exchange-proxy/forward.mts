@@ -1,8 +1,8 @@
 // Passes a request to the upstream MCP server and streams the answer back,
 // chunk by chunk (SSE included), through one undici Pool.
-import { EventEmitter } from 'node:events';
+import type { EventEmitter } from 'node:events';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import { Pool } from 'undici';
+import { Pool, type Dispatcher } from 'undici';
 
 // RFC 9110 §7.6.1: connection-specific fields are not forwarded.
 const HOP_BY_HOP = new Set([
@@ -165,89 +165,137 @@ export function upstreamPath(u: Upstream, requestUrl: string): string {
 }
 
 /**
- * Aborts an upstream request when the client goes away. undici takes an
- * EventEmitter with `aborted` as its `signal`; it costs far less per request
- * than an AbortController (whose signal is an EventTarget).
+ * The `signal` undici is given: what it needs of an EventEmitter (`aborted`,
+ * `on`/`once`/`removeListener` for its one 'abort' listener) and nothing more, so
+ * that a request does not pay for an EventEmitter or an AbortController
+ * (whose signal is an EventTarget). undici takes any object with these members
+ * (lib/api/abort-signal.js and lib/core/util.js addAbortListener).
  */
-class ClientGone extends EventEmitter {
+class ClientGone {
   aborted = false;
+  private listener: (() => void) | undefined = undefined;
+
+  once(_event: 'abort', listener: () => void): this {
+    this.listener = listener;
+    return this;
+  }
+
+  /** undici checks that a signal has `on` (or `addEventListener`); it listens with `once`. */
+  on(event: 'abort', listener: () => void): this {
+    return this.once(event, listener);
+  }
+
+  removeListener(_event: 'abort', _listener: () => void): this {
+    this.listener = undefined;
+    return this;
+  }
 
   abort(): void {
     if (this.aborted) return;
     this.aborted = true;
-    this.emit('abort');
+    const l = this.listener;
+    this.listener = undefined;
+    l?.();
   }
 }
 
-/** Forwards; resolves with the upstream status once the answer is streamed (or the client left). */
-export async function forward(
+/**
+ * What forward() reports. One object per proxy: a request allocates no
+ * callbacks for it.
+ */
+export interface ForwardObserver {
+  /** The upstream answered with headers, `ms` milliseconds after the request left. */
+  upstreamHeaders(ms: number): void;
+  /**
+   * The exchange is over: the upstream's status once the answer is streamed
+   * (or the client left), 502 when the upstream was unreachable, 499 when the
+   * client left before it answered.
+   */
+  done(status: number): void;
+  /** Answering failed (e.g. an upstream header Node refuses to send). */
+  failed(res: ServerResponse, error: unknown): void;
+}
+
+/** Forwards; reports to `observer` (exactly one of `done` or `failed`). */
+export function forward(
   u: Upstream,
   req: IncomingMessage,
   res: ServerResponse,
   headers: Record<string, string | string[]>,
   /** The origin-form target, dot-segments removed (request-target.mts). */
   target: string,
-  onHeaders?: (status: number) => void,
-): Promise<number> {
+  observer: ForwardObserver,
+): void {
   const gone = new ClientGone();
-  // A client that goes away aborts the upstream request (and its SSE stream).
+  let body: Dispatcher.ResponseData['body'] | undefined;
+  let status = 0;
+  // One listener for the response's end. A client that goes away aborts the
+  // upstream request (and its SSE stream); once the answer is streamed, or
+  // cut, the exchange is over.
   const onClose = () => {
     if (!res.writableFinished) gone.abort();
+    if (body === undefined) return; // no answer yet: the request's callback reports
+    if (!body.destroyed && !body.readableEnded) body.destroy();
+    observer.done(status);
   };
-  res.once('close', onClose);
+  res.on('close', onClose);
   headers.host = u.host;
   const hasBody =
     req.headers['content-length'] !== undefined
       ? req.headers['content-length'] !== '0'
       : req.headers['transfer-encoding'] !== undefined;
-  let upstream;
-  try {
-    upstream = await u.pool.request({
+  const started = performance.now();
+  u.pool.request(
+    {
       path: upstreamPath(u, target),
       method: req.method as 'GET',
       headers,
       body: hasBody ? req : null,
-      signal: gone,
-    });
-  } catch (e) {
-    res.off('close', onClose);
-    if (gone.aborted) return 499;
-    const body = JSON.stringify({
-      error: 'bad_gateway',
-      error_description: `the upstream MCP server is unreachable (${(e as { code?: string }).code ?? 'error'})`,
-    });
-    if (!res.headersSent) {
-      res.writeHead(502, {
-        'content-type': 'application/json',
-        'content-length': Buffer.byteLength(body),
-      });
-    }
-    res.end(body);
-    return 502;
-  }
-  const status = upstream.statusCode;
-  onHeaders?.(status);
-  res.writeHead(status, stripHopByHop(upstream.headers));
-  // Send the headers now: an SSE stream may not produce a byte for a while.
-  if (String(upstream.headers['content-type'] ?? '').startsWith('text/event-stream'))
-    res.flushHeaders();
-  // .pipe() rather than stream.pipeline(): pipeline allocates an AbortController
-  // (and a DOMException when it ends) per response, which showed in the profile.
-  // What pipeline did for us is done here: an upstream that breaks off closes
-  // the client's response; a client that leaves aborts the upstream (onClose).
-  const body = upstream.body;
-  body.on('error', () => res.destroy());
-  if (res.closed) {
-    // The client left while the upstream was answering.
-    body.destroy();
-    return status;
-  }
-  return new Promise<number>((resolve) => {
-    res.once('close', () => {
-      res.off('close', onClose);
-      if (!body.destroyed && !body.readableEnded) body.destroy();
-      resolve(status);
-    });
-    body.pipe(res);
-  });
+      signal: gone as unknown as EventEmitter,
+    },
+    (err, data) => {
+      if (err) {
+        res.off('close', onClose);
+        if (gone.aborted) return observer.done(499);
+        const text = JSON.stringify({
+          error: 'bad_gateway',
+          error_description: `the upstream MCP server is unreachable (${(err as { code?: string }).code ?? 'error'})`,
+        });
+        if (!res.headersSent) {
+          res.writeHead(502, {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(text),
+          });
+        }
+        res.end(text);
+        return observer.done(502);
+      }
+      const answer = data.body;
+      try {
+        status = data.statusCode;
+        observer.upstreamHeaders(performance.now() - started);
+        res.writeHead(status, stripHopByHop(data.headers));
+        // Send the headers now: an SSE stream may not produce a byte for a while.
+        if (String(data.headers['content-type'] ?? '').startsWith('text/event-stream'))
+          res.flushHeaders();
+      } catch (e) {
+        res.off('close', onClose);
+        answer.destroy();
+        return observer.failed(res, e);
+      }
+      // .pipe() rather than stream.pipeline(): pipeline allocates an AbortController
+      // (and a DOMException when it ends) per response, which showed in the profile.
+      // What pipeline did for us is done here: an upstream that breaks off closes
+      // the client's response; a client that leaves aborts the upstream (onClose).
+      answer.on('error', () => res.destroy());
+      if (res.closed) {
+        // The client left while the upstream was answering (onClose has run).
+        res.off('close', onClose);
+        answer.destroy();
+        return observer.done(status);
+      }
+      body = answer;
+      answer.pipe(res);
+    },
+  );
 }

@@ -25,6 +25,7 @@ import { ExchangeCache } from './exchange-cache.mts';
 import {
   createUpstream,
   forward,
+  type ForwardObserver,
   requestHeadersToDrop,
   sendInternalError,
   upstreamRequestHeaders,
@@ -36,7 +37,7 @@ import { originFormTarget, type RequestTargetError } from './request-target.mts'
 import { checkStartup } from './startup-checks.mts';
 import { exchangeToken } from './token-exchange.mts';
 import { TokenValidator, type Identity } from './token-validator.mts';
-import { credentialReader } from './token-hash.mts';
+import { credentialReader, type Credentials } from './token-hash.mts';
 
 export interface RunningProxy {
   url: string;
@@ -192,17 +193,24 @@ export async function startProxy(
     return Date.now() + 5 * 60_000;
   }
 
-  /** The token and its cache key from an Authorization value; throws CredentialError when refused. */
-  const credentials = credentialReader((h) => bearerToken(h, compat, maxTokenSize));
-
   /** Client headers the upstream never sees (besides hop-by-hop ones), fixed per configuration. */
   const dropped = requestHeadersToDrop({ compat, customHeader });
 
-  async function handle(
+  /** The token and its cache key from an Authorization value; throws CredentialError when refused. */
+  const credentials = credentialReader((h) => bearerToken(h, compat, maxTokenSize));
+
+  /**
+   * Answers one request. The warm path (claims and exchanged token cached)
+   * runs synchronously to the upstream and returns undefined: forward()
+   * reports the status when the response ends. Answers of the proxy's own
+   * return their status; a step that must wait (validation, an exchange, the
+   * metrics text) returns a promise of one of these.
+   */
+  function handle(
     req: IncomingMessage,
     res: ServerResponse,
-    expectContinue = false,
-  ): Promise<number> {
+    expectContinue: boolean,
+  ): number | undefined | Promise<number | undefined> {
     let url: string;
     try {
       url = originFormTarget(req.url ?? '/', compat);
@@ -221,12 +229,7 @@ export async function startProxy(
       res.end('{"status":"ok"}');
       return 200;
     }
-    if (url === '/metrics') {
-      const text = await metrics.registry.metrics();
-      res.writeHead(200, { 'content-type': metrics.registry.contentType });
-      res.end(text);
-      return 200;
-    }
+    if (url === '/metrics') return sendMetrics(res);
     if (url.startsWith('/.well-known/')) {
       // RFC 9728 metadata, outside the auth chain (pkg/auth/well_known.go@v0.44.0).
       const path = url.split('?')[0] as string;
@@ -244,84 +247,138 @@ export async function startProxy(
     }
 
     const headers = upstreamRequestHeaders(req, dropped);
-    let subjectToken: string | undefined;
-    let identity: Identity | undefined;
-    let tokenHash: string | undefined;
     if (validator) {
+      let c: Credentials;
       try {
-        ({ token: subjectToken, hash: tokenHash } = credentials(
-          req.headers.authorization,
-          req.socket,
-        ));
-        // Warm path: claims verified before, found synchronously (no async hop).
-        identity =
-          validator.cached(tokenHash) ?? (await validator.validate(subjectToken, tokenHash));
+        c = credentials(req.headers.authorization, req.socket);
       } catch (e) {
         return refuse(res, e, 'incoming token refused');
       }
-    } else if (req.headers.authorization) {
+      // Warm path: claims verified before, found synchronously (no async hop).
+      const identity = validator.cached(c.hash);
+      if (!identity) return validateThenPass(req, res, expectContinue, url, headers, c);
+      return pass(req, res, expectContinue, url, headers, c, identity);
+    }
+    if (req.headers.authorization) {
       // pkg/oauthproto/tokenexchange/middleware.go@v0.44.0: without OIDC, a bearer token is exchanged unvalidated; none passes through.
       try {
-        ({ token: subjectToken, hash: tokenHash } = credentials(
-          req.headers.authorization,
-          req.socket,
-        ));
-      } catch {
-        // Not a bearer token: nothing to exchange (ToolHive passes it on as it is).
-      }
-    }
-
-    if (te && subjectToken) {
-      let headerValue: string;
-      try {
-        if (cache) {
-          // set with subjectToken (credentials)
-          const key = tokenHash as string;
-          const hit = cache.peek(key);
-          if (hit) {
-            // Warm path: an exact hash match, synchronously.
-            metrics.cacheLookup('hit');
-            headerValue = hit.headerValue;
-          } else {
-            const token = subjectToken;
-            const id = identity;
-            const entry = await cache.get(
-              key,
-              () => subjectExpMs(token, id),
-              () => doExchange(te, token),
-              (outcome) => metrics.cacheLookup(outcome),
-            );
-            headerValue = entry.headerValue;
-          }
-        } else {
-          const controller = new AbortController();
-          const abort = () => controller.abort();
-          res.once('close', abort);
-          try {
-            headerValue = `Bearer ${(await doExchange(te, subjectToken, controller.signal)).accessToken}`;
-          } finally {
-            res.off('close', abort);
-          }
-        }
+        return pass(
+          req,
+          res,
+          expectContinue,
+          url,
+          headers,
+          credentials(req.headers.authorization, req.socket),
+        );
       } catch (e) {
-        if (compat) {
-          // ToolHive's line: slog.Warn("Token exchange failed", "error", err), the IdP's
-          // error and error_description in it (pkg/oauthproto/tokenexchange/middleware.go:346@v0.44.0)
-          logger.warn({ error: toolhiveExchangeErrorText(e) }, 'Token exchange failed');
-          sendToolhiveExchangeFailed(res);
-          return 401;
-        }
-        return refuse(res, e, 'token exchange failed');
+        // Not a bearer token: nothing to exchange (ToolHive passes it on as it is).
+        if (!(e instanceof CredentialError)) throw e;
       }
-      headers[customHeader ?? 'authorization'] = headerValue;
     }
+    return pass(req, res, expectContinue, url, headers);
+  }
 
+  async function sendMetrics(res: ServerResponse): Promise<number> {
+    const text = await metrics.registry.metrics();
+    res.writeHead(200, { 'content-type': metrics.registry.contentType });
+    res.end(text);
+    return 200;
+  }
+
+  async function validateThenPass(
+    req: IncomingMessage,
+    res: ServerResponse,
+    expectContinue: boolean,
+    url: string,
+    headers: Record<string, string | string[]>,
+    c: Credentials,
+  ): Promise<number | undefined> {
+    let identity: Identity;
+    try {
+      identity = await (validator as TokenValidator).validate(c.token, c.hash);
+    } catch (e) {
+      return refuse(res, e, 'incoming token refused');
+    }
+    return pass(req, res, expectContinue, url, headers, c, identity);
+  }
+
+  /** The accepted request: its exchanged token (cached: synchronously), then the upstream. */
+  function pass(
+    req: IncomingMessage,
+    res: ServerResponse,
+    expectContinue: boolean,
+    url: string,
+    headers: Record<string, string | string[]>,
+    c?: Credentials,
+    identity?: Identity,
+  ): undefined | Promise<number | undefined> {
+    if (te && c) {
+      const hit = cache?.peek(c.hash);
+      // Warm path: an exact hash match, synchronously.
+      if (!hit) return exchangeThenSend(req, res, expectContinue, url, headers, te, c, identity);
+      metrics.cacheLookup('hit');
+      headers[customHeader ?? 'authorization'] = hit.headerValue;
+    }
+    send(req, res, expectContinue, url, headers);
+    return undefined;
+  }
+
+  async function exchangeThenSend(
+    req: IncomingMessage,
+    res: ServerResponse,
+    expectContinue: boolean,
+    url: string,
+    headers: Record<string, string | string[]>,
+    cfg: NonNullable<ProxyOptions['tokenExchange']>,
+    c: Credentials,
+    identity?: Identity,
+  ): Promise<number | undefined> {
+    let headerValue: string;
+    try {
+      if (cache) {
+        const entry = await cache.get(
+          c.hash,
+          () => subjectExpMs(c.token, identity),
+          () => doExchange(cfg, c.token),
+          (outcome) => metrics.cacheLookup(outcome),
+        );
+        headerValue = entry.headerValue;
+      } else {
+        const controller = new AbortController();
+        const abort = () => controller.abort();
+        res.once('close', abort);
+        try {
+          headerValue = `Bearer ${(await doExchange(cfg, c.token, controller.signal)).accessToken}`;
+        } finally {
+          res.off('close', abort);
+        }
+      }
+    } catch (e) {
+      if (compat) {
+        // ToolHive's line: slog.Warn("Token exchange failed", "error", err), the IdP's
+        // error and error_description in it (pkg/oauthproto/tokenexchange/middleware.go:346@v0.44.0)
+        logger.warn({ error: toolhiveExchangeErrorText(e) }, 'Token exchange failed');
+        sendToolhiveExchangeFailed(res);
+        return 401;
+      }
+      return refuse(res, e, 'token exchange failed');
+    }
+    headers[customHeader ?? 'authorization'] = headerValue;
+    send(req, res, expectContinue, url, headers);
+    return undefined;
+  }
+
+  /** Forwards the accepted request; forward() reports its status to `forwarded`. */
+  function send(
+    req: IncomingMessage,
+    res: ServerResponse,
+    expectContinue: boolean,
+    url: string,
+    headers: Record<string, string | string[]>,
+  ): void {
     // RFC 9110 §10.1.1: the client may send its body now that the request is accepted.
     if (expectContinue) res.writeContinue();
-    const started = performance.now();
-    return forward(upstream, req, res, headers, url, () =>
-      metrics.upstreamHeaders(performance.now() - started),
-    );
+    forward(upstream, req, res, headers, url, forwarded);
   }
 
   function refuse(res: ServerResponse, e: unknown, msg: string): number {
@@ -340,15 +397,31 @@ export async function startProxy(
     return 502;
   }
 
+  function failed(res: ServerResponse, e: unknown): void {
+    logger.error({ err: { message: (e as Error)?.message } }, 'request failed');
+    sendInternalError(res);
+    metrics.response(500);
+  }
+  const counted = (status: number | undefined): void => {
+    if (status !== undefined) metrics.response(status);
+  };
+  /** What forward() reports to: one object for every request. */
+  const forwarded: ForwardObserver = {
+    upstreamHeaders: (ms) => metrics.upstreamHeaders(ms),
+    done: counted,
+    failed,
+  };
+
   function served(req: IncomingMessage, res: ServerResponse, expectContinue: boolean): void {
-    handle(req, res, expectContinue).then(
-      (status) => metrics.response(status),
-      (e: unknown) => {
-        logger.error({ err: { message: (e as Error)?.message } }, 'request failed');
-        sendInternalError(res);
-        metrics.response(500);
-      },
-    );
+    let answer: number | undefined | Promise<number | undefined>;
+    try {
+      answer = handle(req, res, expectContinue);
+    } catch (e) {
+      failed(res, e);
+      return;
+    }
+    if (typeof answer === 'object') answer.then(counted, (e: unknown) => failed(res, e));
+    else counted(answer);
   }
 
   const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => served(req, res, false));
