@@ -74,6 +74,8 @@ interface Options {
 interface Sample extends LoadResult {
   cpuUsPerRequest: number;
   tokenRequests: number;
+  /** The 1-minute load average when the round ended (the machine may be shared). */
+  load1: number;
 }
 
 const tsx = (file: string, ...args: string[]): [string, string[]] => [
@@ -205,7 +207,12 @@ export async function measure(opts: Options): Promise<Record<string, unknown>> {
       const cpu = cpuMicros(v.pid) - cpu0;
       const log = await control('GET', 'requests?endpoint=token');
       const tokenRequests = (log['requests'] as unknown[]).length;
-      return { ...r, cpuUsPerRequest: r.requests ? cpu / r.requests : NaN, tokenRequests };
+      return {
+        ...r,
+        cpuUsPerRequest: r.requests ? cpu / r.requests : NaN,
+        tokenRequests,
+        load1: os.loadavg()[0] as number,
+      };
     };
     const scenario = async (connections: number, delayMs: number) => {
       await control('DELETE', 'faults');
@@ -233,6 +240,7 @@ export async function measure(opts: Options): Promise<Record<string, unknown>> {
       }
       return out;
     }
+    const loadBefore = os.loadavg();
     const c10 = await scenario(10, 5);
     const c50 = await scenario(50, 50);
     const sse = await openStreams(
@@ -249,6 +257,8 @@ export async function measure(opts: Options): Promise<Record<string, unknown>> {
       c10delay5ms: summarise(c10),
       c50delay50ms: summarise(c50),
       ratios: ratios(c10, c50),
+      pairedRatios: pairedRatios(c10, c50),
+      loadAverage: { before: loadBefore, after: os.loadavg() },
       sse,
     };
     print(`10 connections, token endpoint +5 ms`, c10, opts);
@@ -256,12 +266,7 @@ export async function measure(opts: Options): Promise<Record<string, unknown>> {
     console.log(
       `\n${sse.open} of ${sse.requested} SSE streams open through the warm proxy: its RSS ${sse.rssMbBefore.toFixed(0)} → ${sse.rssMbWith.toFixed(0)} MB; ordinary requests meanwhile ${sse.others.rps.toFixed(0)} req/s, p99 ${sse.others.p99Ms.toFixed(1)} ms, ${sse.others.non2xx + sse.others.errors} failed`,
     );
-    console.log(
-      'ratios',
-      JSON.stringify(summary.ratios, (_k, v: unknown) =>
-        typeof v === 'number' ? Number(v.toFixed(2)) : v,
-      ),
-    );
+    printRatios(summary.ratios, summary.pairedRatios, c10, c50, summary.loadAverage);
     return summary;
   } finally {
     await Promise.all(started.reverse().map((s) => s.stop()));
@@ -333,6 +338,7 @@ function summarise(r: Runs) {
         p99Ms: med(r, k, 'p99Ms'),
         cpuUsPerRequest: med(r, k, 'cpuUsPerRequest'),
         cpuUsRange: (r[k] ?? []).map((s) => Math.round(s.cpuUsPerRequest)),
+        load1Range: (r[k] ?? []).map((s) => Number(s.load1.toFixed(2))),
         tokenRequestsPer10k: per10k(r, k),
         non2xx: (r[k] ?? []).reduce((a, s) => a + s.non2xx, 0),
         errors: (r[k] ?? []).reduce((a, s) => a + s.errors, 0),
@@ -356,8 +362,67 @@ function ratios(c10: Runs, c50: Runs) {
     out['warmOverThvRps50c50ms'] = med(c50, 'warm', 'rps') / med(c50, 'thv', 'rps');
     out['thvOverWarmCpu10c'] =
       med(c10, 'thv', 'cpuUsPerRequest') / med(c10, 'warm', 'cpuUsPerRequest');
+    out['thvOverWarmCpu50c'] =
+      med(c50, 'thv', 'cpuUsPerRequest') / med(c50, 'warm', 'cpuUsPerRequest');
   }
   return out;
+}
+
+/**
+ * The same ratios taken round by round (warm and bare measured one after the
+ * other), then the median: on a shared machine a busy spell slows both
+ * variants of one round, so this is steadier than a ratio of two medians.
+ */
+function pairedRatios(c10: Runs, c50: Runs) {
+  const paired = (r: Runs, f: (w: Sample, b: Sample) => number) =>
+    median((r['warm'] ?? []).map((w, i) => f(w, (r['bare'] ?? [])[i] as Sample)));
+  return {
+    warmOverBareRps10c: paired(c10, (w, b) => w.rps / b.rps),
+    warmOverBareRps50c: paired(c50, (w, b) => w.rps / b.rps),
+    bareOverWarmCpu10c: paired(c10, (w, b) => b.cpuUsPerRequest / w.cpuUsPerRequest),
+    bareOverWarmCpu50c: paired(c50, (w, b) => b.cpuUsPerRequest / w.cpuUsPerRequest),
+  };
+}
+
+function printRatios(
+  r: Record<string, number>,
+  paired: ReturnType<typeof pairedRatios>,
+  c10: Runs,
+  c50: Runs,
+  load: { before: number[]; after: number[] },
+) {
+  const f = (x: number | undefined) => (x === undefined ? '   —' : x.toFixed(2).padStart(5));
+  const l = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(' ');
+  console.log(
+    `
+ratios (medians of the rounds; "paired": the median of each round's own ratio). Load average ${l(load.before)} before, ${l(load.after)} after`,
+  );
+  console.log('                                         10 conns, +5 ms   50 conns, +50 ms   aim');
+  const row = (label: string, a: number | undefined, b: number | undefined, aim: string) =>
+    console.log(`  ${label.padEnd(39)}${f(a).padStart(9)}${f(b).padStart(19)}   ${aim}`);
+  row('warm ÷ bare, throughput', r['warmOverBareRps10c'], r['warmOverBareRps50c'], '≥ 0.85');
+  row('  paired', paired.warmOverBareRps10c, paired.warmOverBareRps50c, '');
+  row(
+    'bare ÷ warm, CPU µs per request',
+    r['bareOverWarmCpu10c'],
+    r['bareOverWarmCpu50c'],
+    '≥ 0.85',
+  );
+  row('  paired', paired.bareOverWarmCpu10c, paired.bareOverWarmCpu50c, '');
+  row('warm ÷ compat, throughput', r['warmOverCompatRps10c'], r['warmOverCompatRps50c'], '≥ 5');
+  if (c10['thv']) {
+    row(
+      'warm ÷ thv proxy, throughput',
+      r['warmOverThvRps10c5ms'],
+      r['warmOverThvRps50c50ms'],
+      '≥ 10',
+    );
+    row('thv ÷ warm, CPU µs per request', r['thvOverWarmCpu10c'], r['thvOverWarmCpu50c'], '');
+  }
+  const idp = (k: string) => `${k} ${per10k(c10, k).toFixed(1)} / ${per10k(c50, k).toFixed(1)}`;
+  console.log(
+    `  token-endpoint requests per 10,000 client requests (10 / 50 conns): ${Object.keys(c10).map(idp).join(', ')}`,
+  );
 }
 
 function print(label: string, r: Runs, opts: Options) {

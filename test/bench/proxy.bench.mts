@@ -18,6 +18,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { Pool } from 'undici';
+import type { BenchOptions } from './run.mts';
 import { startProxy, type RunningProxy } from '../../scripts/token-exchange-proxy/index.mts';
 import { defaultConfig } from '../../scripts/mock-idp/default-config.mts';
 import {
@@ -123,8 +124,9 @@ function gc(): void {
   (runInNewContext('gc') as () => void)();
 }
 
-export async function run(options: { quick: boolean }): Promise<Record<string, unknown>> {
+export async function run(options: BenchOptions): Promise<Record<string, unknown>> {
   const processes = await processSeparated(options);
+  if (options.profile) return { profile: processes };
   const inProcess = await inProcessFigures(options);
   return { processes, inProcess };
 }
@@ -134,15 +136,19 @@ export async function run(options: { quick: boolean }): Promise<Record<string, u
  * (proxy-processes.mts), inside a sealed network namespace with the real
  * `thv proxy` beside ours where that can run, else on the host's loopback without it.
  */
-async function processSeparated(options: { quick: boolean }): Promise<Record<string, unknown>> {
+async function processSeparated(options: BenchOptions): Promise<Record<string, unknown>> {
   const rounds = options.quick ? 2 : 5;
   const seconds = options.quick ? 2 : 5;
   const args = ['--rounds', String(rounds), '--seconds', String(seconds)];
+  if (options.profile) args.push('--profile');
   const cleanups: (() => Promise<void> | void)[] = [];
   let wrapper: string[] = [];
   let thvNote = '';
   try {
-    const thv = await realThv();
+    // a profile is of our proxy (bare and warm): thv is not started for it
+    const thv = options.profile
+      ? { reason: 'a --profile run profiles bare and warm only' }
+      : await realThv();
     const sealedReason = sealedNetworkUnavailable();
     if ('reason' in thv || sealedReason) {
       thvNote = `thv proxy left out: ${'reason' in thv ? thv.reason : (sealedReason as string)}`;
@@ -223,7 +229,7 @@ function vendorHosts(): string[] {
  * single-flight exchange under 100 concurrent first requests, and heap with
  * 100,000 distinct cached tokens (a forced GC before and after).
  */
-async function inProcessFigures(options: { quick: boolean }): Promise<Record<string, unknown>> {
+async function inProcessFigures(options: BenchOptions): Promise<Record<string, unknown>> {
   const sink = { write: () => true };
   const upstream = startUpstream();
   const upstreamUrl = await upstream.url;
@@ -316,7 +322,10 @@ async function inProcessFigures(options: { quick: boolean }): Promise<Record<str
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  run({ quick: process.argv.includes('--quick') }).then(
+  run({
+    quick: process.argv.includes('--quick'),
+    profile: process.argv.includes('--profile'),
+  }).then(
     (s) => console.log(JSON.stringify(s, null, 2)),
     (e: unknown) => {
       console.error(e);

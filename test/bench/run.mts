@@ -6,14 +6,22 @@
  *
  *   npm run bench                 # all suites
  *   npm run bench -- proxy site   # only these suites
+ *   npm run bench -- proxy --profile   # where the proxy's CPU goes (node --cpu-prof), not its figures
  */
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import path from 'node:path';
 
+export interface BenchOptions {
+  /** Fewer and shorter rounds. */
+  quick: boolean;
+  /** Profile instead of measuring, where a suite can (proxy). */
+  profile?: boolean;
+}
+
 export interface BenchSuite {
   /** Runs the suite, prints its table, returns figures for the summary file. */
-  run(options: { quick: boolean }): Promise<Record<string, unknown>>;
+  run(options: BenchOptions): Promise<Record<string, unknown>>;
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -22,6 +30,7 @@ const root = path.resolve(here, '../..');
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const quick = args.includes('--quick');
+  const profile = args.includes('--profile');
   const wanted = args.filter((a) => !a.startsWith('--'));
   const files = (await readdir(here)).filter((f) => f.endsWith('.bench.mts')).sort();
   const suites = files
@@ -46,7 +55,7 @@ async function main(): Promise<void> {
       if (typeof mod.run !== 'function') {
         throw new Error(`${path.relative(root, suite.file)} does not export run(options)`);
       }
-      summary[suite.name] = await mod.run({ quick });
+      summary[suite.name] = await mod.run({ quick, profile });
     } catch (error) {
       failed = true;
       console.error(`bench ${suite.name} failed: ${(error as Error).stack ?? String(error)}`);
