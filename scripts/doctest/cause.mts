@@ -14,8 +14,13 @@
 //     (an error quoting the bad scope, the unknown tool): that variable's sample;
 //   - a value an earlier sample stated (a manifest field, a heredoc line, a
 //     `thv` flag) that the failure names and the failing sample does not
-//     state itself: that value's own line;
+//     state itself: that value's own line — or, when the failure names none,
+//     one that a warning or error line of a workload's proxy log names (an
+//     exchange the IdP refused while an earlier sample ran, surfacing later
+//     as an empty answer);
 //   - otherwise the failure lists the earlier samples whose variables it used.
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { PageContext, Stated } from './context.mts';
 import type { Sample } from './extract.mts';
 import { usedNames } from './provenance.mts';
@@ -108,6 +113,26 @@ function namedValue(failureText: string, ownText: string, stated: Stated[]): Sta
 }
 
 /**
+ * The warning and error lines of the page's ToolHive workloads' proxy logs:
+ * `$XDG_DATA_HOME/toolhive/logs/<name>.log` (cmd/thv/app/logs.go@v0.44.0),
+ * under the page's HOME in both worlds. `Token exchange failed` is logged
+ * there, with the IdP's error_description.
+ */
+function proxyLogWarnings(workspace: string): string {
+  const dir = path.join(workspace, '.local', 'share', 'toolhive', 'logs');
+  let files: string[];
+  try {
+    files = readdirSync(dir).filter((f) => f.endsWith('.log'));
+  } catch {
+    return '';
+  }
+  return files
+    .flatMap((f) => readFileSync(path.join(dir, f), 'utf8').split('\n'))
+    .filter((l) => /\b(warn|warning|error|fail(ed)?)\b/i.test(l))
+    .join('\n');
+}
+
+/**
  * Adds the likely cause (an earlier sample's line) to a failure. `sample` is
  * the sample whose command ran (for an output block, the shell sample before
  * it); `text` its command as it ran.
@@ -170,16 +195,20 @@ export function likelyCause(
       cause: { file: p.sample.file, line: p.sample.line, what: `sets $${n}` },
     };
   }
-  const value = namedValue(
-    named,
-    text,
-    ctx.stated.filter((s) => s.sample !== sample),
-  );
+  const earlier = ctx.stated.filter((s) => s.sample !== sample);
+  const value = namedValue(named, text, earlier);
   if (value)
     return withCause(
       o,
       value,
       `${o.message} — likely cause: ${at(value)} ${value.what}, a value the failure names`,
+    );
+  const logged = namedValue(proxyLogWarnings(ctx.workspace), text, earlier);
+  if (logged)
+    return withCause(
+      o,
+      logged,
+      `${o.message} — likely cause: ${at(logged)} ${logged.what}: a warning in the workload's proxy log (thv logs <name> --proxy) names ${logged.value}`,
     );
   if (used.length === 0) return o;
   const bySample = new Map<Sample, string[]>();

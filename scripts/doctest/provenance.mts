@@ -113,14 +113,14 @@ export function recordShellFacts(sample: Sample, text: string, ctx: PageContext)
         /(?:^|\s)(--[\w-]+)(?:=|\s+)("[^"]*"|'[^']*'|[^\s\\-][^\s\\]*)/g,
       )) {
         const value = literal(f[2] as string);
-        if (value && !secretName(f[1] as string))
-          ctx.stated.push({
-            sample,
-            file: sample.file,
-            line: fileLine(sample, i),
-            value,
-            what: `passes ${f[1]} ${value} to ${command.replace(/\s+/g, ' ')}`,
-          });
+        if (!value || secretName(f[1] as string)) continue;
+        const what = `passes ${f[1]} ${value} to ${command.replace(/\s+/g, ' ')}`;
+        const at = { sample, file: sample.file, line: fileLine(sample, i) };
+        ctx.stated.push({ ...at, value, what });
+        // a list flag's items one by one: an error names the one scope, not the list
+        const items = value.split(',');
+        if (items.length > 1)
+          for (const item of items.filter(Boolean)) ctx.stated.push({ ...at, value: item, what });
       }
     if (!/\\\s*$/.test(line)) command = '';
   }

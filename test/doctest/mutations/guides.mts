@@ -227,4 +227,14 @@ export const GUIDE_MUTATIONS: Mutation[] = [
     expectAt: '```bash doctest-id="wait-ready"\nkubectl wait',
     expectCause: '    name: mcp-oidc',
   }),
+  m({
+    kind: 'cause: thv run asks for a backend scope the IdP does not know',
+    file: CLI,
+    find: '  --token-exchange-scopes <BACKEND_SCOPES>',
+    replace: '  --token-exchange-scopes api:read,api:admin',
+    // the exchange fails while the tool is called; the backend's record shows it empty
+    expectAt:
+      '```text doctest-output\n{\n  "iss": "https://dev-123456.okta.com/oauth2/aus9876543210"',
+    expectCause: '  --token-exchange-scopes api:read,api:admin',
+  }),
 ];
