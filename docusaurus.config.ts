@@ -5,6 +5,14 @@ import { withAaContrast } from './src/prism/accessibleTheme';
 import sampleVerification from './src/remark/sampleVerification';
 import doctestReport from './src/plugins/doctest-report';
 import mermaidChunk from './src/plugins/mermaid-chunk';
+import codeHighlight, { CLASS_ONLY_THEME } from './src/plugins/code-highlight';
+import codeTokens from './src/remark/codeTokens';
+
+// Stock themes fail axe color-contrast; same hues at AA contrast.
+const codeThemes = {
+  light: withAaContrast(prismThemes.oneLight),
+  dark: withAaContrast(prismThemes.oneDark),
+};
 
 // The site is published at the domain root; every URL is emitted without a
 // trailing slash (`/toolhive/concepts/backend-auth.html`), which is what
@@ -43,7 +51,12 @@ const config: Config = {
 
   // The doctest report, read on every build (see src/plugins/doctest-report).
   // Mermaid's code in its own async chunk, not in `common` (src/plugins/mermaid-chunk).
-  plugins: [doctestReport as PluginModule, mermaidChunk],
+  // Code highlighted at build time and coloured by CSS (src/plugins/code-highlight).
+  plugins: [
+    doctestReport as PluginModule,
+    mermaidChunk,
+    [codeHighlight as PluginModule, codeThemes],
+  ],
 
   themes: [
     '@docusaurus/theme-mermaid',
@@ -69,7 +82,8 @@ const config: Config = {
           sidebarPath: './sidebars.ts',
           showLastUpdateTime: false,
           // Before Docusaurus's own plugins, so mermaid fences are still code.
-          beforeDefaultRemarkPlugins: [[sampleVerification, { siteDir: __dirname }]],
+          // codeTokens: each fence's highlighted lines, made here at build time.
+          beforeDefaultRemarkPlugins: [[sampleVerification, { siteDir: __dirname }], codeTokens],
         },
         blog: false,
         theme: {
@@ -116,10 +130,11 @@ const config: Config = {
         'Code samples on this site are executed against a reference proxy and a mock identity provider before every build.',
     },
     prism: {
-      // Stock themes fail axe color-contrast; same hues at AA contrast.
-      theme: withAaContrast(prismThemes.oneLight),
-      darkTheme: withAaContrast(prismThemes.oneDark),
-      additionalLanguages: ['bash', 'json', 'yaml'],
+      // Colours come from src/plugins/code-highlight (codeThemes above); the
+      // markup carries token classes only, the same in light and dark mode.
+      // Languages: src/prism/codeTokens.ts tokenizes at build time.
+      theme: CLASS_ONLY_THEME,
+      darkTheme: CLASS_ONLY_THEME,
     },
     mermaid: {
       theme: { light: 'neutral', dark: 'dark' },

@@ -1,14 +1,25 @@
-// Wraps @theme-original/CodeBlock: a sample's verification badge above it.
-// The remark plugin (src/remark/sampleVerification.ts) put the sample's file
-// and hash into the fence meta; code without them (inline code, code written
-// in JSX) renders unchanged.
-import React, { type ReactNode } from 'react';
-import CodeBlock from '@theme-original/CodeBlock';
+// Wraps the classic theme's code block: a sample's verification badge above
+// it, the block's build-time tokens for the content component
+// (src/theme/CodeBlock/Content), and one render per block. The remark
+// plugins put the sample's file and hash into the fence meta
+// (src/remark/sampleVerification.ts) and the tokens into a `tokens` property
+// (src/remark/codeTokens.ts); code without them (code written in JSX)
+// renders without a badge, unhighlighted.
+//
+// The theme's own CodeBlock remounts its content after hydration
+// (`key={String(isBrowser)}`) to repaint inline token colours in the
+// reader's colour mode. This site's token colours are CSS
+// (src/plugins/code-highlight), so the server's markup is already right and
+// the content components are rendered directly, once.
+import React, { isValidElement, type ReactNode } from 'react';
+import ElementContent from '@theme/CodeBlock/Content/Element';
+import StringContent from '@theme/CodeBlock/Content/String';
 import type CodeBlockType from '@theme/CodeBlock';
 import type { WrapperProps } from '@docusaurus/types';
 import { SampleBadge } from '../../components/Verification';
+import { BuildTokens } from './Content/buildTokens';
 
-type Props = WrapperProps<typeof CodeBlockType>;
+type Props = WrapperProps<typeof CodeBlockType> & { tokens?: string };
 
 export function sampleOf(metastring: string | undefined): { file: string; hash: string } | null {
   const file = /(?:^|\s)sample-file=(\S+)/.exec(metastring ?? '')?.[1];
@@ -16,13 +27,30 @@ export function sampleOf(metastring: string | undefined): { file: string; hash: 
   return file && hash ? { file, hash } : null;
 }
 
+/** Plain text children as one string (copyable); element children as they are. */
+function stringified(children: ReactNode): ReactNode {
+  if (React.Children.toArray(children).some((child) => isValidElement(child))) return children;
+  return Array.isArray(children) ? children.join('') : children;
+}
+
+function Content({ children, tokens, ...props }: Props): ReactNode {
+  const code = stringified(children);
+  return typeof code === 'string' ? (
+    <BuildTokens.Provider value={tokens}>
+      <StringContent {...props}>{code}</StringContent>
+    </BuildTokens.Provider>
+  ) : (
+    <ElementContent {...props}>{code}</ElementContent>
+  );
+}
+
 export default function CodeBlockWrapper(props: Props): ReactNode {
   const sample = sampleOf(props.metastring);
-  if (!sample) return <CodeBlock {...props} />;
+  if (!sample) return <Content {...props} />;
   return (
     <div className="sample" data-sample-file={sample.file} data-sample-hash={sample.hash}>
       <SampleBadge file={sample.file} hash={sample.hash} />
-      <CodeBlock {...props} />
+      <Content {...props} />
     </div>
   );
 }
