@@ -51,6 +51,9 @@ const config: Config = {
 
   // The doctest report, read on every build (see src/plugins/doctest-report).
   // Mermaid's code in its own async chunk, not in `common` (src/plugins/mermaid-chunk).
+  // Link prefetching in idle time, not while the page starts (src/client/idlePrefetch).
+  clientModules: ['./src/client/idlePrefetch.ts'],
+
   // Code highlighted at build time and coloured by CSS (src/plugins/code-highlight).
   plugins: [
     doctestReport as PluginModule,
