@@ -19,8 +19,6 @@
 //     exchange the IdP refused while an earlier sample ran, surfacing later
 //     as an empty answer);
 //   - otherwise the failure lists the earlier samples whose variables it used.
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { PageContext, Stated } from './context.mts';
 import type { Sample } from './extract.mts';
 import { usedNames } from './provenance.mts';
@@ -113,23 +111,19 @@ function namedValue(failureText: string, ownText: string, stated: Stated[]): Sta
 }
 
 /**
- * The warning and error lines of the page's ToolHive workloads' proxy logs:
- * `$XDG_DATA_HOME/toolhive/logs/<name>.log` (cmd/thv/app/logs.go@v0.44.0),
- * under the page's HOME in both worlds. `Token exchange failed` is logged
- * there, with the IdP's error_description.
+ * The warning and error lines of the proxy logs of the page's workloads, as
+ * its world reads them (PageWorld.proxyLogs: ToolHive's log files, the
+ * operator's proxy containers): `Token exchange failed` is logged there, with
+ * the IdP's error_description. Each line keeps the command that shows it.
  */
-function proxyLogWarnings(workspace: string): string {
-  const dir = path.join(workspace, '.local', 'share', 'toolhive', 'logs');
-  let files: string[];
-  try {
-    files = readdirSync(dir).filter((f) => f.endsWith('.log'));
-  } catch {
-    return '';
-  }
-  return files
-    .flatMap((f) => readFileSync(path.join(dir, f), 'utf8').split('\n'))
-    .filter((l) => /\b(warn|warning|error|fail(ed)?)\b/i.test(l))
-    .join('\n');
+async function proxyLogWarnings(ctx: PageContext): Promise<{ text: string; where: string }[]> {
+  const logs = await ctx.world.proxyLogs().catch(() => []);
+  return logs.flatMap((l) =>
+    l.text
+      .split('\n')
+      .filter((line) => /\b(warn|warning|error|fail(ed)?)\b/i.test(line))
+      .map((text) => ({ text, where: l.shownBy })),
+  );
 }
 
 /**
@@ -137,14 +131,14 @@ function proxyLogWarnings(workspace: string): string {
  * the sample whose command ran (for an output block, the shell sample before
  * it); `text` its command as it ran.
  */
-export function likelyCause(
+export async function likelyCause(
   o: Failed,
   sample: Sample,
   text: string,
   ctx: PageContext,
   /** Where to look for an earlier sample's value (default: the output; for an output block, the lines that differ). */
   named = o.output ?? '',
-): Failed {
+): Promise<Failed> {
   const output = o.output ?? '';
   const unbound = new RegExp(`(${NAME}): unbound variable`).exec(output)?.[1];
   if (unbound) {
@@ -203,13 +197,16 @@ export function likelyCause(
       value,
       `${o.message} — likely cause: ${at(value)} ${value.what}, a value the failure names`,
     );
-  const logged = namedValue(proxyLogWarnings(ctx.workspace), text, earlier);
-  if (logged)
+  const warnings = await proxyLogWarnings(ctx);
+  const logged = namedValue(warnings.map((w) => w.text).join('\n'), text, earlier);
+  if (logged) {
+    const where = warnings.find((w) => mentions(w.text, logged.value) >= 0)?.where ?? 'its log';
     return withCause(
       o,
       logged,
-      `${o.message} — likely cause: ${at(logged)} ${logged.what}: a warning in the workload's proxy log (thv logs <name> --proxy) names ${logged.value}`,
+      `${o.message} — likely cause: ${at(logged)} ${logged.what}: a warning in the workload's proxy log (${where}) names ${logged.value}`,
     );
+  }
   if (used.length === 0) return o;
   const bySample = new Map<Sample, string[]>();
   for (const [n, p] of used) bySample.set(p.sample, [...(bySample.get(p.sample) ?? []), `$${n}`]);

@@ -30,11 +30,13 @@ import type { World } from './world.mts';
 import { pageLocal } from './page-local.mts';
 import { statedValues, valueProblems } from './value-tables.mts';
 import {
-  isReadOutput,
-  missingValue,
+  failureShown,
+  isForegroundShell,
   outputBlockAfter,
+  unmetExpectation,
   type Unasserted,
 } from './output-assertions.mts';
+import { likelyCause } from './cause.mts';
 
 export interface PageRun {
   page: PageResult;
@@ -170,7 +172,8 @@ export async function runPage(
         deferred.push({ index: results.length, sample, t: performance.now() - s0, d: outcome });
         results.push(done(sample, { status: 'failed', message: 'deferred check did not run' }, 0));
       } else {
-        const checked = outcome && checkOutputAsserted(sample, index, outcome, ctx, unasserted);
+        const checked =
+          outcome && (await checkOutputAsserted(sample, index, outcome, ctx, unasserted));
         // (an interruption has left the loop above)
         results.push(done(sample, checked ?? outcome, performance.now() - s0));
       }
@@ -271,33 +274,52 @@ function valueTableProblem(sample: Sample, ctx: PageContext): Outcome | undefine
 
 /**
  * A shell sample's output must be checked: by the `doctest-output` block after
- * it, or the plan's reason. Records it in `unasserted` otherwise; an output that
- * is null, empty or an error object where the page shows none fails the sample.
+ * it, the plan's expectation (`samples.<id>.expect`), or the plan's reason.
+ * Records it in `unasserted` when neither block nor expectation checks it.
+ * Without an output block, an output that shows a failure (failureShown) or
+ * lacks what the plan expects fails the sample, at its own line.
  */
-function checkOutputAsserted(
+async function checkOutputAsserted(
   sample: Sample,
   index: number,
   outcome: Outcome,
   ctx: PageContext,
   unasserted: Unasserted[],
-): Final | undefined {
+): Promise<Final | undefined> {
   const shell = ctx.lastShell;
   if (outcome.status !== 'passed' || outcome.kind !== 'run' || shell?.sample !== sample) return;
-  if (!isReadOutput(sample, shell.output) || outputBlockAfter(ctx.samples, index)) return;
-  const reason = ctx.anchors.samples.get(sample.id)?.unasserted;
-  unasserted.push({
-    id: sample.id,
-    file: sample.file,
-    line: sample.line,
-    ...(reason ? { reason } : {}),
-  });
-  // a reason says why the output is not compared verbatim, never that a missing value is fine
-  const missing = missingValue(shell.command, shell.output);
-  if (!missing) return;
-  return {
-    status: 'failed',
-    message: `the sample ${missing} and the page shows no output for it: a reader gets no value here. Fix the command, or add a doctest-output block with what it prints`,
-    command: shell.command,
-    output: shell.output,
+  if (!isForegroundShell(sample) || outputBlockAfter(ctx.samples, index)) return;
+  const settings = ctx.anchors.samples.get(sample.id);
+  const fail = (message: string) =>
+    likelyCause(
+      { status: 'failed', message, command: shell.command, output: shell.output },
+      sample,
+      shell.command,
+      ctx,
+    );
+  const expect = settings?.expect;
+  if (!expect && shell.output.trim() !== '')
+    unasserted.push({
+      id: sample.id,
+      file: sample.file,
+      line: sample.line,
+      ...(settings?.unasserted ? { reason: settings.unasserted } : {}),
+    });
+  // a reason says why the output is not compared verbatim, never that a failure is fine
+  const failure = failureShown(shell.command, shell.output);
+  if (failure)
+    return fail(
+      `the sample ${failure}, and the page shows no output for it: a reader gets a failure here, not the value the page promises. Fix what fails (or the command), or add a doctest-output block with what it prints`,
+    );
+  if (!expect) return;
+  const values = await ctx.placeholders();
+  const bound = {
+    ...(expect.contains
+      ? { contains: expect.contains.map((c) => bindPlaceholders(c, values).text) }
+      : {}),
+    ...(expect.jq ? { jq: bindPlaceholders(expect.jq, values).text } : {}),
   };
+  const planKey = `${ctx.page.replace(/\.mdx?$/, '.doctest.yaml')}: samples.${sample.meta['doctest-id'] ?? sample.line}.expect`;
+  const unmet = await unmetExpectation(shell.output, bound, planKey);
+  if (unmet) return fail(unmet);
 }

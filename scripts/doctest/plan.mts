@@ -97,6 +97,20 @@ export const PlanSchema = z
             timeout: z.number().positive().optional(),
             /** Why nothing checks this sample's output (output-assertions.mts). */
             unasserted: z.string().min(1).optional(),
+            /**
+             * What the sample's output must show when the page has no output
+             * block for it (output-assertions.mts): texts it contains, a jq
+             * filter over the last JSON value it prints that must give `true`.
+             * Placeholders are bound.
+             */
+            expect: z
+              .object({
+                contains: z.array(z.string().min(1)).min(1).optional(),
+                jq: z.string().min(1).optional(),
+              })
+              .strict()
+              .refine((e) => e.contains || e.jq, 'give `contains`, `jq` or both')
+              .optional(),
           })
           .strict(),
       )
@@ -115,6 +129,7 @@ export const PlanSchema = z
   .strict();
 
 export type Plan = z.infer<typeof PlanSchema>;
+export type SampleSettings = Plan['samples'][string];
 export type MintSpec = z.infer<typeof Mint>;
 
 export class PlanError extends Error {}
@@ -153,7 +168,7 @@ export interface Anchors {
   /** Sample id → hidden bash to run before it. */
   before: Map<string, string>;
   /** Sample id → per-sample settings. */
-  samples: Map<string, { timeout?: number; unasserted?: string }>;
+  samples: Map<string, SampleSettings>;
   /** Sample id after which the verification runs. */
   verifyAfter?: string;
 }
@@ -190,7 +205,7 @@ export function resolveAnchors(plan: Plan, samples: AnchorSample[], planRel: str
   };
   const before = new Map<string, string>();
   for (const [k, v] of Object.entries(plan.before)) before.set(find(`before."${k}"`, k), v);
-  const settings = new Map<string, { timeout?: number }>();
+  const settings = new Map<string, SampleSettings>();
   for (const [k, v] of Object.entries(plan.samples)) settings.set(find(`samples."${k}"`, k), v);
   const after = plan.verify?.after;
   return {

@@ -68,6 +68,22 @@ export interface PageWorld {
    * page error, or undefined when the verification holds.
    */
   verify(v: VerifyPlan): Promise<string | undefined>;
+  /**
+   * The proxy logs of the workloads the page's samples started so far — a
+   * `thv run` workload's (`thv logs <name> --proxy`), an MCPServer's proxy
+   * container's (`kubectl logs … -c toolhive`) — as they are now. The engine
+   * reads them to name a failure's cause (cause.mts): an exchange the IdP
+   * refused while an earlier sample ran is a warning there, naming the value.
+   */
+  proxyLogs(): Promise<WorkloadLog[]>;
+}
+
+/** One workload's proxy log, as PageWorld.proxyLogs gives it. */
+export interface WorkloadLog {
+  workload: string;
+  /** The command a reader runs to see this log (`thv logs backend-mcp --proxy`). */
+  shownBy: string;
+  text: string;
 }
 
 /** A world for one run: shared by its pages (the mock IdP, a container runtime). */

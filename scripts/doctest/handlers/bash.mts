@@ -42,7 +42,7 @@ export const bashHandler: Handler = async (sample, ctx): Promise<Outcome> => {
   const r = await shell.run(bound.text, timeout * 1000);
   ctx.lastShell = { sample, command: bound.text, output: r.output, exitCode: r.exitCode };
   if (r.interrupted) return { status: 'interrupted' };
-  const failed = (o: Extract<Outcome, { status: 'failed' }>): Outcome =>
+  const failed = (o: Extract<Outcome, { status: 'failed' }>): Promise<Outcome> =>
     likelyCause(o, sample, bound.text, ctx);
   if (r.timedOut) {
     return {

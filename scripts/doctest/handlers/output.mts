@@ -5,7 +5,7 @@ import type { Handler } from '../context.mts';
 import { likelyCause } from '../cause.mts';
 import { lineDiff } from '../diff.mts';
 
-export const outputHandler: Handler = (sample, ctx) => {
+export const outputHandler: Handler = async (sample, ctx) => {
   if (sample.meta['doctest-output'] === undefined) return undefined;
   const last = ctx.lastShell;
   if (!last) {
@@ -24,7 +24,7 @@ export const outputHandler: Handler = (sample, ctx) => {
     .split('\n')
     .filter((l) => !wanted.has(l.trim()))
     .join('\n');
-  return likelyCause(
+  return await likelyCause(
     {
       status: 'failed',
       message: `output of the sample at ${last.sample.file}:${last.sample.line} does not match this block`,

@@ -38,13 +38,15 @@ export interface K8sState {
 }
 
 function jsonPath(obj: unknown, p: string): unknown {
-  // .a.b, .a[?(@.type=="Ready")].status
+  // .a.b, .a[?(@.type=="Ready")].status; the CRDs' printer columns quote with ' (kubectl's JSONPath takes both)
   let cur: unknown = obj;
-  for (const part of p.replace(/^\./, '').match(/[^.[\]]+|\[\?\(@\.\w+=="[^"]*"\)\]/g) ?? []) {
-    const filter = /^\[\?\(@\.(\w+)=="([^"]*)"\)\]$/.exec(part);
+  for (const part of p
+    .replace(/^\./, '')
+    .match(/[^.[\]]+|\[\?\(@\.\w+==(?:"[^"]*"|'[^']*')\)\]/g) ?? []) {
+    const filter = /^\[\?\(@\.(\w+)==(?:"([^"]*)"|'([^']*)')\)\]$/.exec(part);
     if (filter)
       cur = (cur as Record<string, unknown>[] | undefined)?.find(
-        (x) => x[filter[1] as string] === filter[2],
+        (x) => x[filter[1] as string] === (filter[2] ?? filter[3]),
       );
     else cur = (cur as Record<string, unknown> | undefined)?.[part];
   }
@@ -208,6 +210,9 @@ export function state(ctx: PageContext): K8sState {
   }
   return s;
 }
+
+/** The page's cluster if a kubectl command has made one, without making it. */
+export const existingState = (ctx: PageContext): K8sState | undefined => k8sState(ctx).s;
 
 export function objectsOf(s: K8sState, type: ResourceType, ns: string | undefined): Stored[] {
   return [...s.objects.values()].filter(

@@ -12,7 +12,7 @@ import { preflight } from '../../preflight.mts';
 import { startShimServer } from '../../shims/server.mts';
 import { thvShim } from '../../shims/thv.mts';
 import { kubectlShim } from '../../shims/kubectl.mts';
-import type { PageSpec, PageWorld, World, WorldModule } from '../../world.mts';
+import type { PageSpec, PageWorld, World, WorldModule, WorkloadLog } from '../../world.mts';
 import {
   holdRunServices,
   mintPlaceholders,
@@ -20,6 +20,8 @@ import {
   releaseRunServices,
 } from '../shared/network.mts';
 import { runVerify } from '../shared/verify.mts';
+import { thvProxyLogs } from '../shared/thv-logs.mts';
+import { existingState } from '../../shims/kubectl-store.mts';
 
 export const AGAINST = 'reference proxy (hermetic)';
 
@@ -77,7 +79,28 @@ function hermeticPage(spec: PageSpec): PageWorld {
       return listening(port);
     },
     verify: (v) => runVerify(spec, v, values),
+    proxyLogs: async () => [...(await thvProxyLogs(spec.workspace)), ...operatorProxyLogs(spec)],
   };
+}
+
+/**
+ * The proxy container (`toolhive`) logs of the MCPServers the kubectl shim's
+ * operator started: the reference proxy's output, kept in the shim's memory.
+ */
+function operatorProxyLogs(spec: PageSpec): WorkloadLog[] {
+  const s = existingState(spec);
+  if (!s) return [];
+  return [...s.workloads].map(([name, w]) => {
+    const ns = [...s.objects.values()].find(
+      (o) => o.type.kind === 'MCPServer' && o.obj.metadata['name'] === name,
+    )?.obj.metadata['namespace'];
+    const nsFlag = typeof ns === 'string' && ns !== 'default' ? ` -n ${ns}` : '';
+    return {
+      workload: name,
+      shownBy: `kubectl logs${nsFlag} -c toolhive -l app.kubernetes.io/instance=${name}`,
+      text: w.logs.join(''),
+    };
+  });
 }
 
 function listening(port: number): Promise<boolean> {

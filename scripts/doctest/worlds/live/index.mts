@@ -40,6 +40,7 @@ import {
   runServices,
 } from '../shared/network.mts';
 import { runVerify } from '../shared/verify.mts';
+import { thvProxyLogs } from '../shared/thv-logs.mts';
 import { pageLocal } from '../../page-local.mts';
 import {
   liveAvailability,
@@ -229,6 +230,8 @@ function livePage(spec: PageSpec): PageWorld {
       const page = await livePageState(spec);
       return runVerify(spec, v, values, { received: page.received });
     },
+    // the real thv's detached proxy writes its log under the page's XDG_DATA_HOME (thvEnv)
+    proxyLogs: () => thvProxyLogs(spec.workspace),
   };
 }
 
