@@ -127,6 +127,44 @@ async function proxyLogWarnings(ctx: PageContext): Promise<{ text: string; where
 }
 
 /**
+ * What a proxy log says about a client token it refused names the claim, not
+ * the value: ToolHive's ValidateToken texts (pkg/auth/token.go@v0.44.0,
+ * `invalid audience`, `invalid issuer`; the reference proxy's own
+ * `claim "aud" is not acceptable`, token-validator.mts). The setting that
+ * decides that claim is then the cause: the token's expected audience or
+ * issuer — not the token exchange's, which only applies after validation.
+ */
+const REFUSED_CLAIMS: { says: RegExp; claim: string; setting: (field: string) => boolean }[] = [
+  {
+    says: /\binvalid audience\b|claim "aud"/,
+    claim: 'aud',
+    setting: (f) =>
+      f === '--oidc-audience' || (/(^|\.)audience$/.test(f) && !/tokenExchange/i.test(f)),
+  },
+  {
+    says: /\binvalid issuer\b|claim "iss"/,
+    claim: 'iss',
+    setting: (f) => f === '--oidc-issuer' || (/(^|\.)issuer$/.test(f) && !/tokenExchange/i.test(f)),
+  },
+];
+
+/** The earlier setting of a claim a workload's proxy log says it refused (the page's last such setting). */
+async function refusedClaimSetting(
+  ctx: PageContext,
+  earlier: Stated[],
+): Promise<{ s: Stated; claim: string; where: string } | undefined> {
+  const logs = await ctx.world.proxyLogs().catch(() => []);
+  for (const log of logs)
+    for (const line of log.text.split('\n').reverse())
+      for (const r of REFUSED_CLAIMS) {
+        if (!r.says.test(line)) continue;
+        const s = earlier.filter((x) => x.field !== undefined && r.setting(x.field)).at(-1);
+        if (s) return { s, claim: r.claim, where: log.shownBy };
+      }
+  return undefined;
+}
+
+/**
  * Adds the likely cause (an earlier sample's line) to a failure. `sample` is
  * the sample whose command ran (for an output block, the shell sample before
  * it); `text` its command as it ran.
@@ -207,6 +245,13 @@ export async function likelyCause(
       `${o.message} — likely cause: ${at(logged)} ${logged.what}: a warning in the workload's proxy log (${where}) names ${logged.value}`,
     );
   }
+  const refused = await refusedClaimSetting(ctx, earlier);
+  if (refused)
+    return withCause(
+      o,
+      refused.s,
+      `${o.message} — likely cause: ${at(refused.s)} ${refused.s.what}: the workload's proxy log (${refused.where}) refused the client's token for its "${refused.claim}" claim`,
+    );
   if (used.length === 0) return o;
   const bySample = new Map<Sample, string[]>();
   for (const [n, p] of used) bySample.set(p.sample, [...(bySample.get(p.sample) ?? []), `$${n}`]);

@@ -155,7 +155,7 @@ async function once(values: Values, positionals: string[], signal: AbortSignal):
   const unchecked = thisRun.pages.flatMap((p) => (p.unasserted ?? []).filter((u) => !u.reason));
   if (unchecked.length > 0)
     console.log(
-      `doctest: ${unchecked.length} shell samples print output nothing checks (add a doctest-output block, or samples.<id>.unasserted: "<why>" in the plan): ${unchecked.map((u) => `${u.file}:${u.line}`).join(', ')}`,
+      `doctest: ${unchecked.length} shell samples print output nothing checks (add a doctest-output block, samples.<id>.expect in the plan, or samples.<id>.unasserted: "<why>"): ${unchecked.map((u) => `${u.file}:${u.line}`).join(', ')}`,
     );
   console.log(summaryLine(thisRun));
   console.log(`report: ${path.relative(root, files.json)}, ${path.relative(root, files.junit)}`);

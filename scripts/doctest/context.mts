@@ -55,6 +55,8 @@ export interface Stated {
   file: string;
   line: number;
   value: string;
+  /** The setting that holds it: a manifest's field path (`spec.oidcConfigRef.audience`), a `thv` flag (`--oidc-audience`). */
+  field?: string;
   /** What the sample does with it, in words (`sets spec.audience: mcp-server in mcp-server.yaml`). */
   what: string;
 }

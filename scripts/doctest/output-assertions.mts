@@ -137,12 +137,13 @@ function failedJson(v: unknown): string | undefined {
 export function failureShown(command: string, output: string): string | undefined {
   const text = output.trim();
   const last = text.split('\n').at(-1)?.trim() ?? '';
-  for (const f of FAILURE_TEXTS)
-    if (output.includes(f.text)) return `printed ${JSON.stringify(f.text.trim())} (${f.source})`;
+  // the JSON a failure printed says most (a tool result's text, the IdP's error_description)
   for (const v of jsonValues(output)) {
     const why = failedJson(v);
     if (why) return why;
   }
+  for (const f of FAILURE_TEXTS)
+    if (output.includes(f.text)) return `printed ${JSON.stringify(f.text.trim())} (${f.source})`;
   if (last === 'null') return 'printed null';
   if (last === '""') return 'printed an empty string';
   if (text === '' && /\|\s*jq\b[^|]*$/.test(command.trim()))

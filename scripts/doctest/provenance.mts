@@ -115,7 +115,7 @@ export function recordShellFacts(sample: Sample, text: string, ctx: PageContext)
         const value = literal(f[2] as string);
         if (!value || secretName(f[1] as string)) continue;
         const what = `passes ${f[1]} ${value} to ${command.replace(/\s+/g, ' ')}`;
-        const at = { sample, file: sample.file, line: fileLine(sample, i) };
+        const at = { sample, file: sample.file, line: fileLine(sample, i), field: f[1] as string };
         ctx.stated.push({ ...at, value, what });
         // a list flag's items one by one: an error names the one scope, not the list
         const items = value.split(',');
@@ -158,6 +158,7 @@ export function recordYamlValues(
           file: sample.file,
           line: lc.linePos(pair.value.range[0]).line + sample.line,
           value,
+          field,
           what: `sets ${field}: ${value}${sample.title ? ` in ${sample.title}` : ''} (${d.kind} ${d.name})`,
         });
       },

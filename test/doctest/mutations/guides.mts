@@ -232,9 +232,43 @@ export const GUIDE_MUTATIONS: Mutation[] = [
     file: CLI,
     find: '  --token-exchange-scopes <BACKEND_SCOPES>',
     replace: '  --token-exchange-scopes api:read,api:admin',
-    // the exchange fails while the tool is called; the backend's record shows it empty
-    expectAt:
-      '```text doctest-output\n{\n  "iss": "https://dev-123456.okta.com/oauth2/aus9876543210"',
+    // ToolHive exchanges the token for every request: the first request through it, when the
+    // session opens, fails — not the backend's record that used to show it, three samples later
+    expectAt: '```bash doctest-id="open-session"',
     expectCause: '  --token-exchange-scopes api:read,api:admin',
+  }),
+  m({
+    kind: 'cause: MCPServer accepts tokens of another audience',
+    file: K8S,
+    find: '    audience: <MCP_AUDIENCE>',
+    replace: '    audience: api://mcp',
+    // the client's token is refused when the session opens; the operator's proxy log names the audience
+    expectAt: '```text doctest-output doctest-id="mcp-session-opened"\n2025-06-18',
+    expectCause: '    audience: api://mcp',
+  }),
+  // output is asserted, not only exit codes: the sample whose output shows the failure fails
+  m({
+    kind: 'output: the exchange for the tool call fails (wrong backend audience)',
+    file: CLI,
+    find: '  --token-exchange-audience <BACKEND_AUDIENCE>',
+    replace: '  --token-exchange-audience api://backend',
+    expectAt: '```bash doctest-id="open-session"',
+    expectCause: '  --token-exchange-audience api://backend',
+  }),
+  m({
+    kind: 'output: the tool returns isError (a tool whose required argument the call omits)',
+    file: 'docs/toolhive/guides-cli/token-exchange.doctest.yaml',
+    page: CLI,
+    find: '  TOOL_NAME: get_profile',
+    replace: '  TOOL_NAME: create_item',
+    expectFile: CLI,
+    expectAt: '```bash doctest-id="call-tool"',
+  }),
+  m({
+    kind: 'output: the sign-in URL lacks the authorization endpoint (discovery URL misspelt)',
+    file: CLI,
+    find: 'DISCOVERY=$(curl -s <OIDC_ISSUER>/.well-known/openid-configuration)',
+    replace: 'DISCOVERY=$(curl -s <OIDC_ISSUER>/.well-known/openid-configuraton)',
+    expectAt: '```bash doctest-id="build-sign-in-url"',
   }),
 ];
