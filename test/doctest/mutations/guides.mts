@@ -56,7 +56,9 @@ export const GUIDE_MUTATIONS: Mutation[] = [
     file: CLI,
     find: '-H "Authorization: Bearer $USER_TOKEN" \\\n    -H \'Content-Type',
     replace: '-H "Authorisation: Bearer $USER_TOKEN" \\\n    -H \'Content-Type',
-    expectAt: '```bash doctest-id="call-tool"\nmcp_request \'{"jsonrpc": "2.0", "id": 2',
+    // the first request without a token, when the session opens: the helper now fails on
+    // ToolHive's HTTP error (the session sample used to pass, and the tool call failed)
+    expectAt: '```bash doctest-id="open-session"',
   }),
   m({
     kind: 'claims output no longer matching',
