@@ -8,7 +8,8 @@
 //
 // Same upstream, same mock IdP, same flags for all. The token endpoint answers
 // after +5 ms (10 connections) and +50 ms (50 connections). Rounds alternate
-// between the variants; the figures are medians with their range. Per variant:
+// between the variants (each round starting one variant later); the figures are
+// medians with their range. Per variant:
 // throughput, p50/p99, CPU time of the proxy process per request (utime + stime
 // from /proc), and token-endpoint requests per 10,000 client requests.
 //
@@ -221,8 +222,14 @@ export async function measure(opts: Options): Promise<Record<string, unknown>> {
       const out: Record<string, Sample[]> = Object.fromEntries(
         Object.keys(variants).map((k) => [k, []]),
       );
+      // Each round starts one variant later, so that none always runs right after
+      // the heavy ones (compat, thv) or always first on a machine whose load drifts.
+      const names = Object.keys(variants);
       for (let i = 0; i < opts.rounds; i++) {
-        for (const name of Object.keys(variants)) out[name]?.push(await one(name, connections));
+        const k = i % names.length;
+        for (const name of [...names.slice(k), ...names.slice(0, k)]) {
+          out[name]?.push(await one(name, connections));
+        }
       }
       return out;
     };
@@ -369,8 +376,8 @@ function ratios(c10: Runs, c50: Runs) {
 }
 
 /**
- * The same ratios taken round by round (warm and bare measured one after the
- * other), then the median: on a shared machine a busy spell slows both
+ * The same ratios taken round by round (warm and bare measured in the same
+ * round), then the median: on a shared machine a busy spell slows both
  * variants of one round, so this is steadier than a ratio of two medians.
  */
 function pairedRatios(c10: Runs, c50: Runs) {
