@@ -117,8 +117,8 @@ export const KUBECTL_MUTATIONS: Mutation[] = [
   m({
     kind: 'output: a jq filter that prints null where the page promises a value',
     file: CLI,
-    find: '  | jq -r .result.serverInfo.name',
-    replace: '  | jq -r .result.serverInfo.title',
-    expectAt: '```bash doctest-id="open-session"\nmcp_request \'{"jsonrpc": "2.0", "id": 1',
+    find: `"arguments": {}}}' | jq '.result'`,
+    replace: `"arguments": {}}}' | jq '.reslt'`,
+    expectAt: '```bash doctest-id="call-tool"',
   }),
 ];
