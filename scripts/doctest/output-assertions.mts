@@ -146,7 +146,8 @@ export function failureShown(command: string, output: string): string | undefine
     if (output.includes(f.text)) return `printed ${JSON.stringify(f.text.trim())} (${f.source})`;
   if (last === 'null') return 'printed null';
   if (last === '""') return 'printed an empty string';
-  if (text === '' && /\|\s*jq\b[^|]*$/.test(command.trim()))
+  // the command ends in a jq filter that prints (not one inside `$(…)`, whose value a variable keeps)
+  if (text === '' && /\|\s*jq\b[^|)]*$/.test(command.trim()))
     return 'printed nothing (jq found no value)';
   return undefined;
 }

@@ -30,8 +30,9 @@ describe('failureShown', () => {
     expect(failureShown('x | jq .a', 'null\n')).toBe('printed null');
     expect(failureShown('x | jq .a', '""\n')).toBe('printed an empty string');
     expect(failureShown("x | jq -r '.a'", '')).toBe('printed nothing (jq found no value)');
-    // a command that prints nothing on success (no jq) is no missing value
+    // a command that prints nothing on success (no jq), or keeps jq's value in a variable, is no missing value
     expect(failureShown('rm -f f', '')).toBeUndefined();
+    expect(failureShown('T=$(curl -s x | jq -r .access_token)', '')).toBeUndefined();
   });
   it('fails an MCP tool result with isError, after other lines, alone or in a JSON-RPC response', () => {
     expect(failureShown('x', `get_profile\n${toolResult(true)}\n`)).toMatch(/isError: true/);
