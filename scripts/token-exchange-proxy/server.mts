@@ -96,6 +96,18 @@ function bearerToken(header: string | undefined, compat: boolean, maxSize: numbe
   return token;
 }
 
+/** The proxy's report of its own start-up (the thv shim leaves it out of a workload's ToolHive-style log). */
+const STARTUP = {
+  noOidc:
+    'no --oidc-issuer/--oidc-jwks-url: incoming tokens are NOT validated (ToolHive local-user mode)',
+  noResourceUrl:
+    'no --resource-url: no RFC 9728 metadata, so MCP clients cannot discover the authorization server',
+  listening: 'token-exchange proxy listening',
+} as const;
+export const REFERENCE_PROXY_STARTUP_MESSAGES: ReadonlySet<string> = new Set(
+  Object.values(STARTUP),
+);
+
 export async function startProxy(
   options: ProxyOptions,
   extras: StartProxyExtras = {},
@@ -128,13 +140,9 @@ export async function startProxy(
 
   for (const w of startupWarnings) logger.warn({ flag: `--${w.flag}` }, w.message);
   if (!oidc) {
-    logger.warn(
-      'no --oidc-issuer/--oidc-jwks-url: incoming tokens are NOT validated (ToolHive local-user mode)',
-    );
+    logger.warn(STARTUP.noOidc);
   } else if (!options.resourceUrl) {
-    logger.warn(
-      'no --resource-url: no RFC 9728 metadata, so MCP clients cannot discover the authorization server',
-    );
+    logger.warn(STARTUP.noResourceUrl);
   }
 
   const validator = oidc
@@ -472,7 +480,7 @@ export async function startProxy(
           }
         : undefined,
     },
-    'token-exchange proxy listening',
+    STARTUP.listening,
   );
 
   return {

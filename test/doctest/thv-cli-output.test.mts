@@ -10,9 +10,18 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { huRemove, huUpsert } from '../../scripts/doctest/shims/hujson.mts';
 import { hasLatestTag } from '../../scripts/doctest/shims/thv.mts';
+import {
+  runnerStartLines,
+  toolhiveLogTranslator,
+  TOOLHIVE_EGRESS_IMAGE,
+} from '../../scripts/doctest/shims/thv-log.mts';
 import { parseThv, ThvCliError } from '../../scripts/lib/toolhive-cli.mts';
 import { CLI_IMAGE, WAIT, type CliCase } from '../../scripts/live/differential/cli-cases.mts';
-import { shimSide, type CliObservation } from '../../scripts/live/differential/cli-runner.mts';
+import {
+  normaliseCli,
+  shimSide,
+  type CliObservation,
+} from '../../scripts/live/differential/cli-runner.mts';
 
 describe('client config files as ToolHive writes them (hujson Patch + Format)', () => {
   // Each expected text is what github.com/tailscale/hujson (the version
@@ -94,6 +103,81 @@ describe('values thv refuses while it builds the run config', () => {
     expect(hasLatestTag('localhost:5000/server')).toBe(true);
     expect(hasLatestTag('ghcr.io/example/backend-mcp-server:1.2.0')).toBe(false);
     expect(hasLatestTag('ghcr.io/example/server@sha256:' + 'a'.repeat(64))).toBe(false);
+  });
+});
+
+describe('the proxy log as ToolHive’s detached runner writes it', () => {
+  const t = (s: string) => s.replace(/"time":"[^"]+"/g, '"time":"T"');
+  it('start-up: no-authentication warning without OIDC, the isolation images, the readiness probe', () => {
+    const lines = t(
+      runnerStartLines({
+        name: 'fetch',
+        port: 8080,
+        transport: 'sse',
+        oidc: false,
+        isolateNetwork: true,
+      }),
+    ).split('\n');
+    expect(lines[0]).toMatch(/^\{"time":"T","level":"WARN","msg":"no authentication configured: /);
+    expect(lines.slice(1, 4)).toEqual(
+      ['dockurr/dnsmasq:latest', TOOLHIVE_EGRESS_IMAGE, TOOLHIVE_EGRESS_IMAGE].map(
+        (image) => `{"time":"T","level":"INFO","msg":"pulling image","image":"${image}"}`,
+      ),
+    );
+    // the SSE URL without its #fragment; 5 minutes in nanoseconds
+    expect(lines[4]).toBe(
+      '{"time":"T","level":"INFO","msg":"Waiting for MCP server to be ready","endpoint":"http://localhost:8080/sse","timeout":300000000000}',
+    );
+    const quiet = runnerStartLines({
+      name: 'x',
+      port: 1,
+      transport: 'streamable-http',
+      oidc: true,
+      isolateNetwork: false,
+    });
+    expect(quiet).not.toMatch(/no authentication|pulling image/);
+  });
+
+  it('the reference proxy’s lines in ToolHive’s format, its own start-up report left out, across chunks', () => {
+    const translate = toolhiveLogTranslator();
+    const warn = JSON.stringify({
+      level: 40,
+      time: Date.UTC(2026, 11, 2, 6, 0, 0, 123),
+      proxy: 'fetch',
+      error: 'oauth2: "invalid_client" "bad secret"',
+      msg: 'Token exchange failed',
+    });
+    const listening = JSON.stringify({
+      level: 30,
+      time: 0,
+      proxy: 'fetch',
+      url: 'http://127.0.0.1:1',
+      msg: 'token-exchange proxy listening',
+    });
+    const first = translate(`${listening}\n${warn.slice(0, 20)}`);
+    expect(first).toBe('');
+    expect(translate(`${warn.slice(20)}\n`)).toBe(
+      '{"time":"2026-12-02T06:00:00Z","level":"WARN","msg":"Token exchange failed","error":"oauth2: \\"invalid_client\\" \\"bad secret\\""}\n',
+    );
+  });
+});
+
+describe('CLI normalisation rules', () => {
+  it('drop only the connection-refused readiness retries; name pids and the live runtime’s egress image', () => {
+    const real = [
+      '{"time":"<time>","level":"INFO","msg":"pulling image","image":"localhost/toolhive-docs/egress-proxy:d6bd4b9dae59"}',
+      '{"time":"<time>","level":"ERROR","msg":"failed to forward request","error":"dial tcp 127.0.0.1:41234: connect: connection refused"}',
+      '{"time":"<time>","level":"INFO","msg":"http: proxy error: dial tcp 127.0.0.1:41234: connect: connection refused"}',
+      '{"time":"<time>","level":"ERROR","msg":"failed to forward request","error":"context deadline exceeded"}',
+      '{"time":"<time>","level":"INFO","msg":"running as detached process","pid":5088}',
+      '',
+    ].join('\n');
+    expect(normaliseCli(real, '/nowhere').split('\n')).toEqual([
+      `{"time":"<time>","level":"INFO","msg":"pulling image","image":"${TOOLHIVE_EGRESS_IMAGE}"}`,
+      '{"time":"<time>","level":"ERROR","msg":"failed to forward request","error":"context deadline exceeded"}',
+      '{"time":"<time>","level":"INFO","msg":"running as detached process","pid":<pid>}',
+      '',
+    ]);
   });
 });
 
@@ -179,6 +263,29 @@ describe('the shim as a page’s shell meets it', { timeout: 120_000 }, () => {
     expect(o.steps[1]).toMatchObject({ code: 0, stdout: 'No new clients found.\n', stderr: '' });
     expect(o.files['.cursor/mcp.json']).toBe(
       '{\n\t"mcpServers": {"fetch": {"url": "http://127.0.0.1:<port>/mcp", "type": "http"}}\n}\n',
+    );
+  });
+  it('thv logs NAME --proxy: the runner’s lines; thv restart logs where it logs to again', async () => {
+    const o = await observe([
+      run(),
+      [WAIT, 'fetch'],
+      ['logs', 'fetch', '--proxy'],
+      ['stop', 'fetch'],
+      ['restart', 'fetch'],
+    ]);
+    const log = lines(o.steps[1]?.stdout ?? '').map(
+      (l) => JSON.parse(l.replace('<pid>', '0')) as { msg: string },
+    );
+    expect(log.map((l) => l.msg)).toEqual([
+      expect.stringMatching(/^no authentication configured/),
+      'pulling image',
+      'pulling image',
+      'pulling image',
+      'Waiting for MCP server to be ready',
+      'running as detached process',
+    ]);
+    expect(o.steps[3]?.stderr).toBe(
+      '{"time":"<time>","level":"INFO","msg":"logging to","path":"<HOME>/.local/share/toolhive/logs/fetch.log"}\n',
     );
   });
 });

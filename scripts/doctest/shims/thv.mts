@@ -19,6 +19,13 @@ import type { PageSpec as PageContext } from '../world.mts';
 import { THV_AUTH_FLAGS } from '../../token-exchange-proxy/flags.mts';
 import type { ShimRequest, ShimResult } from './server.mts';
 import {
+  mcpServerUrl,
+  runnerDetachedLine,
+  runnerStartLines,
+  slogLine,
+  toolhiveLogTranslator,
+} from './thv-log.mts';
+import {
   freePort,
   startWorkload,
   workloads,
@@ -58,17 +65,6 @@ const fail = (msg: string, code = 1, logged = ''): ShimResult => ({
 });
 
 /**
- * One line of ToolHive's CLI log on stderr: slog's JSON handler with the time
- * as RFC 3339 in seconds (toolhive-core logging/logging.go:135@v0.0.38, the
- * version ToolHive v0.44.0's go.mod requires); `time`, `level`, `msg`, then
- * the attributes in call order.
- */
-export function slogLine(level: 'INFO' | 'WARN' | 'ERROR', msg: string, attrs = {}): string {
-  const time = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-  return `${JSON.stringify({ time, level, msg, ...attrs })}\n`;
-}
-
-/**
  * pkg/runner/retriever/retriever.go:400 hasLatestTag@v0.44.0: the tag is
  * `latest`, or there is none (a digest is never latest).
  */
@@ -82,12 +78,7 @@ export function hasLatestTag(image: string): boolean {
 /** pkg/transport/http.go:34 LocalhostIPv4 — the host ListWorkloads puts in URLs. */
 const LOCALHOST_IPV4 = '127.0.0.1';
 
-/** pkg/transport/url.go:21 GenerateMCPServerURL for local workloads. */
-export function mcpServerUrl(host: string, port: number, transport: string, name: string): string {
-  return transport === 'sse'
-    ? `http://${host}:${port}/sse#${encodeURIComponent(name)}`
-    : `http://${host}:${port}/mcp`;
-}
+export { mcpServerUrl } from './thv-log.mts';
 
 /** pkg/container/name.go:32 generateContainerBaseName: `[namespace-]name`, sanitised. */
 export function defaultWorkloadName(image: string): string {
@@ -401,10 +392,7 @@ async function run(w: ThvWorld, p: ParsedThv): Promise<ShimResult> {
   } catch (err) {
     // The detached runner (pkg/workloads/manager.go RunWorkloadDetached) checks what the
     // foreground did not: thv run has returned 0, the workload is in error, its proxy log says why.
-    appendFileSync(
-      proxyLogPath(w.paths, name),
-      `${JSON.stringify({ time: new Date().toISOString(), level: 'ERROR', msg: (err as Error).message })}\n`,
-    );
+    appendFileSync(proxyLogPath(w.paths, name), slogLine('ERROR', (err as Error).message));
     workloads(ctx).set(name, failedWorkload(request, (err as Error).message));
     return { code: 0, stderr: logged + loggingTo(w, name) };
   }
@@ -448,13 +436,30 @@ function normalizeTokenType(t: string): string {
   return t && !t.startsWith('urn:') ? `urn:ietf:params:oauth:token-type:${t}` : t;
 }
 
+/**
+ * Starts the workload's proxy; its log file gets what ToolHive's detached
+ * runner writes there (thv-log.mts): the runner's start-up lines, then the
+ * proxy's own lines in ToolHive's format.
+ */
 async function startProxy(w: ThvWorld, request: StartProxyRequest): Promise<Workload> {
   const logFile = proxyLogPath(w.paths, request.name);
   mkdirSync(path.dirname(logFile), { recursive: true });
+  appendFileSync(
+    logFile,
+    runnerStartLines({
+      name: request.name,
+      port: request.port,
+      transport: request.transport,
+      oidc: request.proxyArgs.some((a) => /^--(oidc-|resource-url)/.test(a)),
+      isolateNetwork: request.dropRequestHeaders !== undefined,
+    }),
+  );
+  const translate = toolhiveLogTranslator();
   const wl = await startWorkload(w.ctx, {
     ...request,
-    onLog: (chunk) => appendFileSync(logFile, chunk),
+    onLog: (chunk) => appendFileSync(logFile, translate(chunk)),
   });
+  appendFileSync(logFile, runnerDetachedLine(wl.proc.pid ?? 0));
   workloads(w.ctx).set(request.name, wl);
   return wl;
 }
@@ -613,18 +618,21 @@ async function start(w: ThvWorld, p: ParsedThv): Promise<ShimResult> {
       2,
     );
   const names = all || p.values.has('group') ? [...workloads(w.ctx).keys()] : p.positionals;
+  let logged = '';
   for (const n of names) {
     const wl = workloads(w.ctx).get(n);
-    if (!wl) return fail(`failed to restart workload ${n}: workload ${n} not found`);
+    if (!wl) return fail(`failed to restart workload ${n}: workload ${n} not found`, 1, logged);
     if (wl.status === 'running') continue;
     try {
       const again = await startProxy(w, wl.request);
       again.createdAt = wl.createdAt;
+      // the restart runs the workload detached again (pkg/workloads/manager.go:742 logs it)
+      logged += loggingTo(w, n);
     } catch (err) {
-      return fail(`failed to restart workload ${n}: ${(err as Error).message}`);
+      return fail(`failed to restart workload ${n}: ${(err as Error).message}`, 1, logged);
     }
   }
-  return { code: 0 };
+  return { code: 0, ...(logged ? { stderr: logged } : {}) };
 }
 
 /** cmd/thv/app/export.go:62-90: the saved run config, as saved (secret included). */

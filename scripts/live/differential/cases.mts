@@ -594,5 +594,4 @@ export const MEASURED_DIFFERENCES: Record<string, string[]> = {
   'scopes/challenge': ['--oidc-scopes'],
   // CLI cases (npm run fidelity -- --cli): the real thv on the live runtime vs the thv shim
   'cli/run-unknown-flag': ['CLI: unknown flag'],
-  'cli/logs-proxy': ['CLI: proxy log'],
 };

@@ -7,9 +7,14 @@ import { EXCHANGE_CLIENT_ID, EXCHANGE_CLIENT_SECRET, OKTA_BACKEND_TOKEN_URL } fr
 /** The image the cases run; the live runtime gives its example MCP server image this name. */
 export const CLI_IMAGE = 'ghcr.io/example/backend-mcp-server:latest';
 
-/** A step that waits until `thv list` shows the workload (not compared). */
+/** A step that waits until `thv list` shows the workload running (not compared); [WAIT, name, seconds]. */
 export const WAIT = '<wait until listed>';
-const waitFor = (name = 'fetch') => [WAIT, name];
+const waitFor = (name = 'fetch', seconds = 60) => [WAIT, name, String(seconds)];
+// Not a case: `thv restart NAME` after `thv stop`. On the live runtime, in 3 of 5 runs `thv list`
+// did not list the restarted workload as running within 60-180 s of polling (in the other two it
+// did, and the shim agreed). The cause is not established; ToolHive's own comment on status files
+// written during a read (pkg/workloads/statuses/file_status.go:283@v0.44.0) describes one such race.
+// A case that measures a race would say nothing about the shim.
 
 export interface CliCase {
   id: string;
@@ -107,6 +112,33 @@ export const CLI_CASES: CliCase[] = [
     id: 'cli/client-setup',
     title: 'thv client setup without a terminal',
     steps: [run(), waitFor(), ['client', 'setup']],
+  },
+  {
+    // the CLI guide and the troubleshooting page: thv stop keeps the name taken
+    id: 'cli/run-after-stop',
+    title: 're-running a name after thv stop',
+    steps: [run(), waitFor(), ['stop', 'fetch'], run()],
+  },
+  {
+    id: 'cli/run-after-rm',
+    title: 're-running a name after thv rm',
+    steps: [run(), waitFor(), ['rm', 'fetch'], run(), waitFor(), ['list']],
+  },
+  {
+    id: 'cli/export',
+    title: 'thv export NAME FILE (the guide: it copies the saved run config)',
+    steps: [run(), waitFor(), ['export', 'fetch', 'fetch-config.json']],
+  },
+  {
+    id: 'cli/client-status',
+    title: 'thv client status in a fresh HOME, after registering a client',
+    steps: [run(), waitFor(), ['client', 'register', 'cursor'], ['client', 'status']],
+  },
+  {
+    // the CLI guide registers VS Code; a fresh HOME has no VS Code folder
+    id: 'cli/client-register-vscode',
+    title: 'thv client register vscode without a VS Code config folder',
+    steps: [run(), waitFor(), ['client', 'register', 'vscode'], ['client', 'list-registered']],
   },
   {
     id: 'cli/client-register',
