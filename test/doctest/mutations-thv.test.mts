@@ -82,9 +82,9 @@ const MUTATIONS: Mutation[] = [
     file: CLI,
     find: '  --isolate-network=false \\\n',
     replace: '',
-    // the backend's record has no claims: the output block after the curl fails
-    expectAt:
-      '```text doctest-output\n{\n  "iss": "https://dev-123456.okta.com/oauth2/aus9876543210"',
+    // the MCP server gets no token: the tool call prints an isError result, which the page
+    // shows no output for (the backend's record, later, has no claims either)
+    expectAt: '```bash doctest-id="call-tool"',
   }),
   m({
     kind: 'thv proxy flag on thv run (--port instead of --proxy-port)',
