@@ -2,20 +2,30 @@
  * `npm run bench -- site`: the site's figures.
  *
  * - `docusaurus build` wall time and peak memory (largest process RSS, from
- *   GNU time), into a throw-away directory so build/ is left alone (with
- *   the persistent bundler cache as it is: warm after any earlier build);
+ *   GNU time), into a throw-away directory so build/ is left alone: cold
+ *   (no persistent bundler cache, DOCUSAURUS_NO_PERSISTENT_CACHE=1) and,
+ *   unless --quick, warm (the cache as an earlier build left it);
  * - JavaScript and CSS a guide ships on first load (gzip bytes as sent by
  *   scripts/site/serve.mts, measured in Chromium until the network is idle,
- *   so lazily loaded chunks such as mermaid's count);
- * - Lighthouse 12.8.2 scores per guide (mobile, and desktop unless --quick),
- *   run with a pinned `npx -y lighthouse@12.8.2` so lighthouse stays out of
- *   the lockfile (its `third-party-web` dependency is pulled by dist-tag,
- *   which breaks `npm ci`; see ../shared/TOOLCHAIN.md). CHROME_PATH defaults
- *   to /usr/bin/chromium.
+ *   so lazily loaded chunks such as mermaid's count; link prefetches of other
+ *   pages do not);
+ * - Lighthouse 12.8.2 per guide (mobile, and desktop unless --quick), run
+ *   with a pinned `npx -y lighthouse@12.8.2` so lighthouse stays out of the
+ *   lockfile (its `third-party-web` dependency is pulled by dist-tag, which
+ *   breaks `npm ci`). CHROME_PATH defaults to /usr/bin/chromium.
+ *   Lighthouse's mobile figures scale the CPU time it observes, so on a
+ *   shared machine they move with the load: the guides run one at a time, in
+ *   SITE_BENCH_RUNS rounds (default 3) that each visit every guide, and the
+ *   summary keeps per guide the median and range of each score, the median
+ *   metrics (FCP, LCP and its phases, TBT, CLS, Speed Index), the scripts
+ *   that cost the main thread most, and per run the machine's load average
+ *   and Lighthouse's own CPU benchmark index (lower: a slower machine).
+ *   SITE_BENCH_COMPARE=before=DIR,after=DIR measures built sites side by
+ *   side instead of building, alternating them within each round.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
@@ -48,19 +58,44 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Prom
   });
 }
 
-async function measureBuild(outDir: string): Promise<{ seconds: number; peakMB: number | null }> {
+interface BuildFigures {
+  seconds: number;
+  peakMB: number | null;
+  /** One-minute load average before and after the build. */
+  load: [number, number];
+}
+
+async function measureBuild(outDir: string, cold: boolean): Promise<BuildFigures> {
   const time = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
   const args = ['docusaurus', 'build', '--out-dir', outDir];
+  const env = cold ? { DOCUSAURUS_NO_PERSISTENT_CACHE: '1' } : {};
+  const before = load1();
   const result = time
-    ? await run(time, ['-f', 'BENCH_PEAK_KB=%M', 'npx', ...args])
-    : await run('npx', args);
+    ? await run(time, ['-f', 'BENCH_PEAK_KB=%M', 'npx', ...args], env)
+    : await run('npx', args, env);
   if (result.code !== 0) {
     throw new Error(
       `docusaurus build failed (exit ${result.code}):\n${result.stderr.slice(-2000)}`,
     );
   }
   const kb = /BENCH_PEAK_KB=(\d+)/.exec(result.stderr)?.[1];
-  return { seconds: result.ms / 1000, peakMB: kb ? Math.round(Number(kb) / 1024) : null };
+  return {
+    seconds: round(result.ms / 1000, 1),
+    peakMB: kb ? Math.round(Number(kb) / 1024) : null,
+    load: [before, load1()],
+  };
+}
+
+const round = (n: number, digits = 0): number => Number(n.toFixed(digits));
+const load1 = (): number => round(loadavg()[0] ?? 0, 2);
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  if (sorted.length === 0) return Number.NaN;
+  return sorted.length % 2
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 function guides(buildDir: string): string[] {
@@ -73,12 +108,12 @@ function guides(buildDir: string): string[] {
 async function firstLoadBytes(
   baseUrl: string,
   routes: string[],
-): Promise<Record<string, { js: number; css: number }>> {
+): Promise<Record<string, { js: number; css: number; total: number }>> {
   const browser = await chromium.launch({
     executablePath: existsSync(chromePath) ? chromePath : undefined,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
   });
-  const out: Record<string, { js: number; css: number }> = {};
+  const out: Record<string, { js: number; css: number; total: number }> = {};
   try {
     for (const route of routes) {
       // A fresh context per guide: nothing cached, gzip (not brotli) asked for.
@@ -99,7 +134,7 @@ async function firstLoadBytes(
       });
       await page.goto(baseUrl + route, { waitUntil: 'networkidle' });
       await Promise.all(pending);
-      out[route] = sizes;
+      out[route] = { ...sizes, total: sizes.js + sizes.css };
       await context.close();
     }
   } finally {
@@ -115,7 +150,44 @@ interface Scores {
   seo: number;
 }
 
-async function lighthouse(url: string, preset: 'mobile' | 'desktop'): Promise<Scores> {
+const CATEGORIES = ['performance', 'accessibility', 'best-practices', 'seo'] as const;
+const METRICS = {
+  fcpMs: 'first-contentful-paint',
+  lcpMs: 'largest-contentful-paint',
+  tbtMs: 'total-blocking-time',
+  cls: 'cumulative-layout-shift',
+  speedIndexMs: 'speed-index',
+} as const;
+type Metric = keyof typeof METRICS;
+
+/** One Lighthouse run: scores, metrics, LCP phases, main-thread cost per script, the machine. */
+interface LighthouseRun {
+  scores: Scores;
+  metrics: Record<Metric, number>;
+  lcpPhases: Record<string, number>;
+  /** Main-thread ms per script (Lighthouse's bootup-time, scaled as it scores). */
+  scriptMs: Record<string, number>;
+  /** Audits under 100 in accessibility, best practices and SEO, by id. */
+  failing: string[];
+  load: number;
+  benchmarkIndex: number | null;
+}
+
+interface LighthouseJson {
+  categories: Record<string, { score: number | null; auditRefs: { id: string; weight: number }[] }>;
+  audits: Record<
+    string,
+    {
+      score: number | null;
+      title: string;
+      numericValue?: number;
+      details?: { items?: Record<string, unknown>[] };
+    }
+  >;
+  environment?: { benchmarkIndex?: number };
+}
+
+async function lighthouse(url: string, preset: 'mobile' | 'desktop'): Promise<LighthouseRun> {
   const args = [
     '-y',
     LIGHTHOUSE,
@@ -127,97 +199,232 @@ async function lighthouse(url: string, preset: 'mobile' | 'desktop'): Promise<Sc
     '--chrome-flags=--headless=new --no-sandbox --disable-gpu --disable-background-networking',
     ...(preset === 'desktop' ? ['--preset=desktop'] : []),
   ];
+  const load = load1();
   const result = await run('npx', args, { CHROME_PATH: chromePath });
   if (result.code !== 0) {
     throw new Error(
       `lighthouse ${url} failed (exit ${result.code}): ${result.stderr.slice(-1500)}`,
     );
   }
-  const report = JSON.parse(result.stdout) as {
-    categories: Record<
-      keyof Scores,
-      { score: number | null; auditRefs: { id: string; weight: number }[] }
-    >;
-    audits: Record<string, { score: number | null; title: string; displayValue?: string }>;
-  };
+  const report = JSON.parse(result.stdout) as LighthouseJson;
   // Name what costs points, so a score below 100 says why.
+  const failing: string[] = [];
   for (const key of ['accessibility', 'best-practices', 'seo'] as const) {
     for (const ref of report.categories[key]?.auditRefs ?? []) {
       const audit = report.audits[ref.id];
       if (ref.weight > 0 && audit && audit.score !== null && audit.score < 1) {
-        console.log(`    ${preset} ${key}: ${ref.id} — ${audit.title}`);
+        failing.push(`${key}: ${ref.id} — ${audit.title}`);
       }
     }
   }
-  for (const id of [
-    'first-contentful-paint',
-    'largest-contentful-paint',
-    'total-blocking-time',
-    'cumulative-layout-shift',
-    'speed-index',
-  ]) {
-    const audit = report.audits[id];
-    if (audit?.displayValue) console.log(`    ${preset} ${id}: ${audit.displayValue}`);
-  }
   const score = (k: keyof Scores): number => Math.round((report.categories[k]?.score ?? 0) * 100);
+  const metrics = Object.fromEntries(
+    Object.entries(METRICS).map(([name, id]) => [
+      name,
+      round(report.audits[id]?.numericValue ?? Number.NaN, name === 'cls' ? 3 : 0),
+    ]),
+  ) as Record<Metric, number>;
+  // The LCP element audit's second table: TTFB, load delay, load time, render delay.
+  const lcpPhases: Record<string, number> = {};
+  const lcpTables = report.audits['largest-contentful-paint-element']?.details?.items ?? [];
+  for (const table of lcpTables) {
+    for (const item of (table.items as { phase?: string; timing?: number }[] | undefined) ?? []) {
+      if (item.phase && typeof item.timing === 'number') lcpPhases[item.phase] = round(item.timing);
+    }
+  }
+  const scriptMs: Record<string, number> = {};
+  for (const item of report.audits['bootup-time']?.details?.items ?? []) {
+    const where = String(item.url ?? '');
+    const name = where.startsWith('http') ? new URL(where).pathname : where;
+    scriptMs[name] = round(Number(item.total ?? 0));
+  }
   return {
-    performance: score('performance'),
-    accessibility: score('accessibility'),
-    'best-practices': score('best-practices'),
-    seo: score('seo'),
+    scores: {
+      performance: score('performance'),
+      accessibility: score('accessibility'),
+      'best-practices': score('best-practices'),
+      seo: score('seo'),
+    },
+    metrics,
+    lcpPhases,
+    scriptMs,
+    failing,
+    load,
+    benchmarkIndex: report.environment?.benchmarkIndex ?? null,
   };
+}
+
+/** Medians (and ranges) of a guide's runs under one preset. */
+function summarize(runs: LighthouseRun[]): Record<string, unknown> {
+  const scores = Object.fromEntries(
+    CATEGORIES.map((c) => {
+      const values = runs.map((r) => r.scores[c]);
+      return [c, { median: median(values), min: Math.min(...values), max: Math.max(...values) }];
+    }),
+  );
+  const metrics = Object.fromEntries(
+    (Object.keys(METRICS) as Metric[]).map((m) => [m, median(runs.map((r) => r.metrics[m]))]),
+  );
+  const phases = [...new Set(runs.flatMap((r) => Object.keys(r.lcpPhases)))];
+  const lcpPhases = Object.fromEntries(
+    phases.map((p) => [p, median(runs.map((r) => r.lcpPhases[p] ?? 0))]),
+  );
+  const scripts = [...new Set(runs.flatMap((r) => Object.keys(r.scriptMs)))];
+  const scriptMs = Object.fromEntries(
+    scripts
+      .map((name) => [name, median(runs.map((r) => r.scriptMs[name] ?? 0))] as const)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 6),
+  );
+  return {
+    runs: runs.length,
+    scores,
+    metrics,
+    lcpPhases,
+    scriptMs,
+    failing: [...new Set(runs.flatMap((r) => r.failing))],
+    load: runs.map((r) => r.load),
+    benchmarkIndex: runs.map((r) => r.benchmarkIndex),
+    perRun: runs.map((r) => ({ scores: r.scores, metrics: r.metrics })),
+  };
+}
+
+/** Each file the server may send, fetched once, so no Lighthouse run pays for its compression. */
+async function warm(baseUrl: string, buildDir: string, routes: string[]): Promise<void> {
+  const assets: string[] = [];
+  const walk = (dir: string, prefix: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (entry.isDirectory()) walk(path.join(dir, entry.name), `${prefix}/${entry.name}`);
+      else assets.push(`${prefix}/${entry.name}`);
+    }
+  };
+  walk(path.join(buildDir, 'assets'), '/assets');
+  for (const url of [...routes, ...assets]) {
+    for (const encoding of ['br', 'gzip']) {
+      await fetch(baseUrl + url, { headers: { 'Accept-Encoding': encoding } }).then((r) =>
+        r.arrayBuffer(),
+      );
+    }
+  }
+}
+
+/** Built sites to compare instead of building (SITE_BENCH_COMPARE=label=dir,label=dir). */
+function comparedBuilds(): { label: string; dir: string }[] | null {
+  const spec = process.env.SITE_BENCH_COMPARE;
+  if (!spec) return null;
+  return spec.split(',').map((part) => {
+    const at = part.indexOf('=');
+    const label = at > 0 ? part.slice(0, at) : part;
+    const dir = path.resolve(at > 0 ? part.slice(at + 1) : part);
+    if (!existsSync(path.join(dir, 'sitemap.xml'))) {
+      throw new Error(
+        `SITE_BENCH_COMPARE: ${dir} has no sitemap.xml; give built sites (docusaurus build --out-dir DIR) as label=DIR,label=DIR`,
+      );
+    }
+    return { label, dir };
+  });
 }
 
 export async function run_({ quick }: { quick: boolean }): Promise<Record<string, unknown>> {
   const summary: Record<string, unknown> = {};
+  const rounds = Math.max(1, Number(process.env.SITE_BENCH_RUNS ?? 3) || 3);
+  summary.rounds = rounds;
 
   // The pages are measured on the build this suite just made (not build/,
-  // which other work may rebuild meanwhile).
-  const outDir = mkdtempSync(path.join(tmpdir(), 'site-bench-'));
-  const build = await measureBuild(outDir).catch((error: unknown) => {
-    rmSync(outDir, { recursive: true, force: true });
-    throw error;
-  });
-  summary.build = build;
-  console.log(
-    `docusaurus build: ${build.seconds.toFixed(1)} s, peak RSS ${build.peakMB ?? '?'} MB`,
-  );
-
-  const buildDir = outDir;
-  const server = await startSiteServer({
-    root: buildDir,
-    routes: routesFromVercelJson(path.join(root, 'vercel.json')),
-  });
-  try {
-    const routes = guides(buildDir);
-    const bytes = await firstLoadBytes(server.url, routes);
-    summary.firstLoadGzipBytes = bytes;
-    console.log('\nfirst load, gzip bytes (JS / CSS):');
-    for (const [route, b] of Object.entries(bytes)) {
+  // which other work may rebuild meanwhile), or on the builds to compare.
+  let builds = comparedBuilds();
+  let outDir: string | null = null;
+  if (!builds) {
+    outDir = mkdtempSync(path.join(tmpdir(), 'site-bench-'));
+    try {
+      const cold = await measureBuild(outDir, true);
+      summary.coldBuild = cold;
       console.log(
-        `  ${route.padEnd(44)} ${String(b.js).padStart(8)} / ${String(b.css).padStart(7)}`,
+        `docusaurus build, cold (no persistent cache): ${cold.seconds} s, peak RSS ${cold.peakMB ?? '?'} MB, load ${cold.load.join(' → ')}`,
       );
-    }
-
-    const presets: ('mobile' | 'desktop')[] = quick ? ['mobile'] : ['mobile', 'desktop'];
-    const scores: Record<string, Record<string, Scores>> = {};
-    console.log(
-      `\nLighthouse (${LIGHTHOUSE}, CHROME_PATH=${chromePath}): perf / a11y / best practices / SEO`,
-    );
-    for (const route of routes) {
-      scores[route] = {};
-      for (const preset of presets) {
-        const s = await lighthouse(server.url + route, preset);
-        scores[route][preset] = s;
+      if (!quick) {
+        const warmBuild = await measureBuild(outDir, false);
+        summary.build = warmBuild;
         console.log(
-          `  ${route.padEnd(44)} ${preset.padEnd(7)} ${s.performance} / ${s.accessibility} / ${s['best-practices']} / ${s.seo}`,
+          `docusaurus build, warm cache: ${warmBuild.seconds} s, peak RSS ${warmBuild.peakMB ?? '?'} MB, load ${warmBuild.load.join(' → ')}`,
         );
       }
+    } catch (error) {
+      rmSync(outDir, { recursive: true, force: true });
+      throw error;
     }
-    summary.lighthouse = scores;
+    builds = [{ label: 'this build', dir: outDir }];
+  }
+
+  const servers: { label: string; dir: string; url: string; close(): Promise<void> }[] = [];
+  try {
+    for (const build of builds) {
+      const server = await startSiteServer({
+        root: build.dir,
+        routes: routesFromVercelJson(path.join(root, 'vercel.json')),
+      });
+      servers.push({ ...build, url: server.url, close: () => server.close() });
+    }
+    const routes = guides(builds[0]?.dir ?? '');
+    const bytes: Record<string, Record<string, { js: number; css: number; total: number }>> = {};
+    for (const server of servers) {
+      bytes[server.label] = await firstLoadBytes(server.url, routes);
+      console.log(`\nfirst load of ${server.label}, gzip bytes (JS / CSS / total):`);
+      for (const [route, b] of Object.entries(bytes[server.label] ?? {})) {
+        console.log(
+          `  ${route.padEnd(44)} ${String(b.js).padStart(8)} / ${String(b.css).padStart(7)} / ${String(b.total).padStart(8)}`,
+        );
+      }
+      await warm(server.url, server.dir, routes);
+    }
+    summary.firstLoadGzipBytes = servers.length === 1 ? bytes[servers[0]?.label ?? ''] : bytes;
+
+    const presets: ('mobile' | 'desktop')[] = quick ? ['mobile'] : ['mobile', 'desktop'];
+    // label → route → preset → runs; the builds alternate within each round.
+    const runs: Record<string, Record<string, Record<string, LighthouseRun[]>>> = {};
+    console.log(
+      `\nLighthouse (${LIGHTHOUSE}, CHROME_PATH=${chromePath}), ${rounds} rounds, one guide at a time`,
+    );
+    for (let r = 1; r <= rounds; r++) {
+      for (const route of routes) {
+        for (const preset of presets) {
+          for (const server of servers) {
+            const one = await lighthouse(server.url + route, preset);
+            (((runs[server.label] ??= {})[route] ??= {})[preset] ??= []).push(one);
+            const m = one.metrics;
+            const who = servers.length > 1 ? `${server.label}: ` : '';
+            console.log(
+              `  round ${r} ${who}${route.padEnd(44)} ${preset.padEnd(7)} ${CATEGORIES.map((c) => one.scores[c]).join(' / ')}` +
+                `  TBT ${m.tbtMs} ms, LCP ${m.lcpMs} ms, load ${one.load}, CPU index ${one.benchmarkIndex ?? '?'}`,
+            );
+            for (const line of one.failing) console.log(`      ${preset} ${line}`);
+          }
+        }
+      }
+    }
+    const lighthouseSummary: Record<string, Record<string, Record<string, unknown>>> = {};
+    for (const [label, byRoute] of Object.entries(runs)) {
+      console.log(
+        `\nLighthouse medians${servers.length > 1 ? ` of ${label}` : ''}: perf / a11y / best practices / SEO (range of perf), TBT, LCP`,
+      );
+      for (const [route, byPreset] of Object.entries(byRoute)) {
+        for (const [preset, list] of Object.entries(byPreset)) {
+          const s = summarize(list);
+          ((lighthouseSummary[label] ??= {})[route] ??= {})[preset] = s;
+          const scores = s.scores as Record<string, { median: number; min: number; max: number }>;
+          const metrics = s.metrics as Record<Metric, number>;
+          console.log(
+            `  ${route.padEnd(44)} ${preset.padEnd(7)} ${CATEGORIES.map((c) => scores[c]?.median).join(' / ')}` +
+              ` (${scores.performance?.min}–${scores.performance?.max})  TBT ${metrics.tbtMs} ms, LCP ${metrics.lcpMs} ms`,
+          );
+        }
+      }
+    }
+    summary.lighthouse =
+      servers.length === 1 ? lighthouseSummary[servers[0]?.label ?? ''] : lighthouseSummary;
   } finally {
-    await server.close();
-    rmSync(outDir, { recursive: true, force: true });
+    for (const server of servers) await server.close();
+    if (outDir) rmSync(outDir, { recursive: true, force: true });
   }
   return summary;
 }
