@@ -104,7 +104,7 @@ export const reportSchema = {
           unasserted: {
             type: 'array',
             description:
-              "shell samples whose output nothing checks (no doctest-output block after them), with the plan's reason (samples.<id>.unasserted) if any",
+              "shell samples whose output nothing checks (no doctest-output block after them, no samples.<id>.expect in the plan), with the plan's reason (samples.<id>.unasserted) if any; such a sample still fails when its output shows a failure",
             items: {
               type: 'object',
               additionalProperties: false,
