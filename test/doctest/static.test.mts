@@ -76,15 +76,18 @@ describe('claims comparison', () => {
   });
 });
 
+/** A recorded HTTP call from one party to another, as the host proxy's tap records it. */
+const rec = (from: string, to: string, start: number, end: number, note?: string) => ({
+  from,
+  to,
+  method: 'POST',
+  path: '/',
+  start,
+  end,
+  ...(note ? { note } : {}),
+});
+
 describe('sequence check', () => {
-  const rec = (from: string, to: string, start: number, end: number) => ({
-    from,
-    to,
-    method: 'POST',
-    path: '/',
-    start,
-    end,
-  });
   const calls = [
     rec('client', 'proxy', 0, 10),
     rec('proxy', 'idp', 1, 2),
@@ -112,15 +115,6 @@ describe('sequence check', () => {
 });
 
 describe('topology check', () => {
-  const rec = (from: string, to: string, start: number, end: number, note?: string) => ({
-    from,
-    to,
-    method: 'POST',
-    path: '/',
-    start,
-    end,
-    ...(note ? { note } : {}),
-  });
   // an earlier call (sign-in) outside the tool call must not count
   const calls = [
     rec('client', 'idp', 0, 1),

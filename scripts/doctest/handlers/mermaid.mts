@@ -17,8 +17,22 @@ const audiences = (ctx: PageContext): TokenAudiences => {
   return { subject: auds(claims?.subject), exchanged: auds(claims?.exchanged) };
 };
 
-const NO_CALLS = (key: string) =>
-  `${key}: no HTTP calls were recorded during this page's run; add a verify step to the page's plan`;
+type Recorded = NonNullable<PageContext['artefacts']['httpSequence']>;
+
+/**
+ * A check that runs at the end of the page, against the HTTP calls the run
+ * recorded; `check` gives the outcome once there are calls to compare with.
+ */
+const againstRecording =
+  (ctx: PageContext, annotation: string, check: (recorded: Recorded) => Outcome) => (): Outcome => {
+    const recorded = ctx.artefacts.httpSequence;
+    if (!recorded || recorded.length === 0)
+      return {
+        status: 'failed',
+        message: `${annotation}: no HTTP calls were recorded during this page's run; add a verify step to the page's plan`,
+      };
+    return check(recorded);
+  };
 
 export const mermaidHandler: Handler = async (sample, ctx) => {
   const r = await parseMermaid(ctx.root, sample.text);
@@ -44,14 +58,11 @@ export const mermaidHandler: Handler = async (sample, ctx) => {
     const model = readFlowchart(sample.text, r.flowchart);
     return {
       status: 'deferred' as const,
-      run: (): Outcome => {
-        const recorded = ctx.artefacts.httpSequence;
-        if (!recorded || recorded.length === 0)
-          return { status: 'failed', message: NO_CALLS('doctest-topology') };
+      run: againstRecording(ctx, 'doctest-topology', (recorded) => {
         const issue = checkTopology(model, recorded, audiences(ctx), sample.line);
         if (!issue) return { status: 'passed', kind: 'validated' };
         return { status: 'failed', message: issue.message, line: sample.line + issue.line };
-      },
+      }),
     };
   }
   if (sample.meta['doctest-sequence'] === undefined) return { status: 'passed', kind: 'validated' };
@@ -64,10 +75,7 @@ export const mermaidHandler: Handler = async (sample, ctx) => {
   const model = readSequence(sample.text);
   return {
     status: 'deferred' as const,
-    run: (): Outcome => {
-      const recorded = ctx.artefacts.httpSequence;
-      if (!recorded || recorded.length === 0)
-        return { status: 'failed', message: NO_CALLS('doctest-sequence') };
+    run: againstRecording(ctx, 'doctest-sequence', (recorded) => {
       const issue = checkSequence(model, recorded, audiences(ctx));
       if (!issue)
         return { status: 'passed', kind: 'validated', artefacts: { httpSequence: recorded } };
@@ -77,6 +85,6 @@ export const mermaidHandler: Handler = async (sample, ctx) => {
         line: sample.line + issue.line,
         diff: issue.diff,
       };
-    },
+    }),
   };
 };
