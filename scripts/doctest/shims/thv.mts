@@ -12,57 +12,44 @@
 // The workload state is ToolHive's (thv-state.mts): a run config per
 // workload under the page's HOME, names unique until `thv rm`, the proxy's
 // log apart from the MCP server's, client config files with the URLs
-// ToolHive writes.
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+// ToolHive writes. This file reads the command line and runs `thv run`;
+// the workload's later life is in thv-lifecycle.mts, `thv client` in
+// thv-client.mts.
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { PageSpec as PageContext } from '../world.mts';
 import { THV_AUTH_FLAGS } from '../../token-exchange-proxy/flags.mts';
 import type { ShimRequest, ShimResult } from './server.mts';
+import { mcpServerUrl, slogLine } from './thv-log.mts';
+import { freePort, workloads, type StartProxyRequest, type Workload } from './workloads.mts';
+import { parseThv, thvValue, ThvCliError, type ParsedThv } from '../../lib/toolhive-cli.mts';
 import {
-  mcpServerUrl,
-  runnerDetachedLine,
-  runnerStartLines,
-  slogLine,
-  toolhiveLogTranslator,
-} from './thv-log.mts';
-import {
-  freePort,
-  startWorkload,
-  workloads,
-  type StartProxyRequest,
-  type Workload,
-} from './workloads.mts';
-import {
-  parseThv,
-  thvValue,
-  ThvCliError,
-  THV_CLIENT_TYPES,
-  type ParsedThv,
-} from '../../lib/toolhive-cli.mts';
-import {
-  CLIENT_FILES,
-  clientFilePath,
-  deleteRunConfig,
   ensureDefaultGroup,
   proxyLogPath,
   readGroup,
-  removeClientServer,
   runConfigJson,
   saveRunConfig,
   thvPaths,
   upsertClientServer,
-  writeGroup,
-  type ThvPaths,
 } from './thv-state.mts';
-
-/**
- * cobra prints a RunE error as `Error: <message>` and exits 1; `logged` are
- * the log lines thv wrote to stderr before it failed.
- */
-const fail = (msg: string, code = 1, logged = ''): ShimResult => ({
-  code,
-  stderr: `${logged}Error: ${msg}\n`,
-});
+import { bool, fail, list_, str, type ThvWorld } from './thv-command.mts';
+import {
+  exportRunConfig,
+  list,
+  loggingTo,
+  logs,
+  rm,
+  start,
+  startProxy,
+  stop,
+} from './thv-lifecycle.mts';
+import {
+  clientListRegistered,
+  clientRegister,
+  clientRemove,
+  clientSetup,
+  clientStatus,
+} from './thv-client.mts';
 
 /**
  * pkg/runner/retriever/retriever.go:400 hasLatestTag@v0.44.0: the tag is
@@ -74,9 +61,6 @@ export function hasLatestTag(image: string): boolean {
   const colon = image.lastIndexOf(':');
   return colon <= slash || image.slice(colon + 1) === 'latest';
 }
-
-/** pkg/transport/http.go:34 LocalhostIPv4 — the host ListWorkloads puts in URLs. */
-const LOCALHOST_IPV4 = '127.0.0.1';
 
 export { mcpServerUrl } from './thv-log.mts';
 
@@ -90,12 +74,6 @@ export function defaultWorkloadName(image: string): string {
   const name = parts[parts.length - 1] as string;
   if (ns.includes(':')) ns = ns.split(':')[0] as string;
   return (ns ? `${ns}-${name}` : name).replace(/[^a-zA-Z0-9-]/g, '-');
-}
-
-interface ThvWorld {
-  ctx: PageContext;
-  paths: ThvPaths;
-  req: ShimRequest;
 }
 
 export function thvShim(ctx: PageContext) {
@@ -167,10 +145,6 @@ function toolhiveVersion(ctx: PageContext): string {
     return 'unknown';
   }
 }
-
-const str = (p: ParsedThv, n: string) => thvValue<string>(p, n);
-const list_ = (p: ParsedThv, n: string) => thvValue<string[]>(p, n);
-const bool = (p: ParsedThv, n: string) => thvValue<boolean>(p, n);
 
 /** cmd/thv/app/auth_flags.go:26 readSecretFromFile / :45 resolveSecret. */
 function resolveExchangeSecret(w: ThvWorld, p: ParsedThv): { secret: string; file?: string } {
@@ -409,10 +383,6 @@ async function run(w: ThvWorld, p: ParsedThv): Promise<ShimResult> {
   return { code: 0, stderr: logged + loggingTo(w, name) };
 }
 
-/** pkg/workloads/manager.go:742 slog.Info("logging to", "path", …), ToolHive's JSON log line. */
-const loggingTo = (w: ThvWorld, name: string) =>
-  slogLine('INFO', 'logging to', { path: proxyLogPath(w.paths, name) });
-
 /** A workload whose proxy stopped at start-up: listed (with --all) in error, replaceable by thv run. */
 function failedWorkload(request: StartProxyRequest, why: string): Workload {
   return {
@@ -434,342 +404,4 @@ function failedWorkload(request: StartProxyRequest, why: string): Workload {
 /** pkg/oauthproto/tokenexchange/exchange.go:26 NormalizeTokenType (the table's enum has refused the rest). */
 function normalizeTokenType(t: string): string {
   return t && !t.startsWith('urn:') ? `urn:ietf:params:oauth:token-type:${t}` : t;
-}
-
-/**
- * Starts the workload's proxy; its log file gets what ToolHive's detached
- * runner writes there (thv-log.mts): the runner's start-up lines, then the
- * proxy's own lines in ToolHive's format.
- */
-async function startProxy(w: ThvWorld, request: StartProxyRequest): Promise<Workload> {
-  const logFile = proxyLogPath(w.paths, request.name);
-  mkdirSync(path.dirname(logFile), { recursive: true });
-  appendFileSync(
-    logFile,
-    runnerStartLines({
-      name: request.name,
-      port: request.port,
-      transport: request.transport,
-      oidc: request.proxyArgs.some((a) => /^--(oidc-|resource-url)/.test(a)),
-      isolateNetwork: request.dropRequestHeaders !== undefined,
-    }),
-  );
-  const translate = toolhiveLogTranslator();
-  const wl = await startWorkload(w.ctx, {
-    ...request,
-    onLog: (chunk) => appendFileSync(logFile, translate(chunk)),
-  });
-  appendFileSync(logFile, runnerDetachedLine(wl.proc.pid ?? 0));
-  workloads(w.ctx).set(request.name, wl);
-  return wl;
-}
-
-/** runtime.WorkloadStatus as thv shows it (a proxy that exited is in error). */
-const statusOf = (wl: Workload) => (wl.status === 'exited' ? 'error' : wl.status);
-
-/** Go's time.Time.String(): 2006-01-02 15:04:05.999999999 -0700 MST. */
-function goTime(d: Date): string {
-  const iso = d.toISOString(); // 2026-12-01T23:59:00.123Z
-  const frac = iso.slice(20, 23).replace(/0+$/, '');
-  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}${frac ? `.${frac}` : ''} +0000 UTC`;
-}
-
-function list(w: ThvWorld, p: ParsedThv): ShimResult {
-  const all = bool(p, 'all');
-  const format = str(p, 'format');
-  const groupFilter = str(p, 'group');
-  if (groupFilter && groupFilter !== 'default')
-    return fail(`failed to filter workloads by group: group '${groupFilter}' does not exist`);
-  // pkg/workloads/types/types.go:98: URLs from ListWorkloads use LocalhostIPv4
-  const rows = [...workloads(w.ctx).values()]
-    .filter((wl) => all || wl.status === 'running')
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-    .map((wl) => ({
-      name: wl.name,
-      package: wl.image,
-      url: mcpServerUrl(LOCALHOST_IPV4, wl.port, wl.transport, wl.name),
-      port: wl.port,
-      transport_type: wl.transport,
-      proxy_mode: wl.transport,
-      status: statusOf(wl),
-      created_at: wl.createdAt.toISOString(),
-      group: 'default',
-      started_at: wl.createdAt.toISOString(),
-    }));
-  if (format === 'json') return { code: 0, stdout: `${JSON.stringify(rows, null, 2)}\n` };
-  if (format === 'mcpservers') {
-    const servers = Object.fromEntries(
-      rows.map((r) => [r.name, { url: r.url, type: r.proxy_mode }]),
-    );
-    return { code: 0, stdout: `${JSON.stringify({ mcpServers: servers }, null, 2)}\n` };
-  }
-  if (rows.length === 0) return { code: 0, stdout: 'No MCP servers found\n' };
-  // cmd/thv/app/list.go:207 text/tabwriter, padding 3
-  const table = [
-    ['NAME', 'PACKAGE', 'STATUS', 'URL', 'PORT', 'GROUP', 'CREATED'],
-    ...rows.map((r) => [
-      r.name,
-      r.package,
-      r.status,
-      r.url,
-      String(r.port),
-      r.group,
-      goTime(new Date(r.created_at)),
-    ]),
-  ];
-  const widths = (table[0] as string[]).map((_, i) =>
-    Math.max(...table.map((r) => (r[i] as string).length)),
-  );
-  return {
-    code: 0,
-    stdout:
-      table
-        .map((r) =>
-          r.map((c, i) => (i === r.length - 1 ? c : c.padEnd((widths[i] as number) + 3))).join(''),
-        )
-        .join('\n') + '\n',
-  };
-}
-
-function logs(w: ThvWorld, p: ParsedThv): ShimResult {
-  const name = p.positionals[0] as string;
-  if (bool(p, 'follow'))
-    return fail(
-      'thv logs --follow never returns; in a page sample, read the log without --follow',
-      2,
-    );
-  if (bool(p, 'proxy')) {
-    // cmd/thv/app/logs.go:105-121: the proxy's log file; none → nothing printed, exit 0
-    const file = proxyLogPath(w.paths, name);
-    return { code: 0, stdout: existsSync(file) ? readFileSync(file, 'utf8') : '' };
-  }
-  // the MCP server container's log (logs.go:124-130)
-  const wl = workloads(w.ctx).get(name);
-  if (!wl)
-    return fail(`container logs for workload ${name} not found, use --proxy to get proxy logs`);
-  return { code: 0, stdout: wl.mcpLog() };
-}
-
-async function stop(w: ThvWorld, p: ParsedThv): Promise<ShimResult> {
-  const all = bool(p, 'all');
-  if ((all || p.values.has('group')) && p.positionals.length)
-    return fail(
-      'no arguments should be provided when --all or --group flag is set. Hint: remove the workload names or remove the flag',
-    );
-  if (!all && !p.values.has('group') && p.positionals.length === 0)
-    return fail(
-      "at least one workload name must be provided. Hint: use 'thv list' to see available workloads, or use --all to stop all",
-    );
-  const running = [...workloads(w.ctx).values()].filter((x) => x.status === 'running');
-  const targets =
-    all || p.values.has('group') ? running : p.positionals.map((n) => workloads(w.ctx).get(n));
-  if (targets.length === 0) return { code: 0, stdout: 'No running workloads to stop\n' };
-  // cmd/thv/app/stop.go:98-106: a name that is not running is not an error
-  if (targets.some((x) => !x || x.status !== 'running'))
-    return { code: 0, stdout: 'one or more workloads are not running\n' };
-  // a stopped workload keeps its container, its run config and its client entries
-  for (const x of targets) await x?.stop();
-  return { code: 0 };
-}
-
-async function rm(w: ThvWorld, p: ParsedThv): Promise<ShimResult> {
-  const all = bool(p, 'all');
-  if ((all || p.values.has('group')) && p.positionals.length)
-    return fail(
-      'no arguments should be provided when --all or --group flag is set. Hint: remove the workload names or remove the flag',
-    );
-  if (!all && !p.values.has('group') && p.positionals.length === 0)
-    return fail(
-      "at least one workload name must be provided. Hint: use 'thv list' to see available workloads, or use --all to remove all",
-    );
-  const names = all || p.values.has('group') ? [...workloads(w.ctx).keys()] : p.positionals;
-  for (const n of names) {
-    if (
-      !workloads(w.ctx).has(n) &&
-      !existsSync(path.join(w.paths.state, 'runconfigs', `${n}.json`))
-    )
-      return fail(`failed to delete workloads: workload ${n} not found`);
-  }
-  for (const n of names) {
-    const wl = workloads(w.ctx).get(n);
-    await wl?.stop();
-    workloads(w.ctx).delete(n);
-    deleteRunConfig(w.paths, n);
-    // pkg/runner/runner.go:701-721: a removed workload leaves the registered clients' configs
-    for (const client of readGroup(w.paths, 'default').registered_clients)
-      removeClientServer(w.paths, client, n);
-  }
-  return { code: 0 };
-}
-
-async function start(w: ThvWorld, p: ParsedThv): Promise<ShimResult> {
-  const all = bool(p, 'all');
-  if ((all || p.values.has('group')) && p.positionals.length)
-    return fail(
-      'cannot specify both flags and workload name. Hint: remove the workload name or remove the --all/--group flag',
-    );
-  if (!all && !p.values.has('group') && p.positionals.length === 0)
-    return fail(
-      "must specify either --all flag, --group flag, or workload name. Hint: use 'thv list' to see available workloads",
-    );
-  if (bool(p, 'foreground'))
-    return fail(
-      'thv start --foreground blocks until the server exits; in a page sample it would never return',
-      2,
-    );
-  const names = all || p.values.has('group') ? [...workloads(w.ctx).keys()] : p.positionals;
-  let logged = '';
-  for (const n of names) {
-    const wl = workloads(w.ctx).get(n);
-    if (!wl) return fail(`failed to restart workload ${n}: workload ${n} not found`, 1, logged);
-    if (wl.status === 'running') continue;
-    try {
-      const again = await startProxy(w, wl.request);
-      again.createdAt = wl.createdAt;
-      // the restart runs the workload detached again (pkg/workloads/manager.go:742 logs it)
-      logged += loggingTo(w, n);
-    } catch (err) {
-      return fail(`failed to restart workload ${n}: ${(err as Error).message}`, 1, logged);
-    }
-  }
-  return { code: 0, ...(logged ? { stderr: logged } : {}) };
-}
-
-/** cmd/thv/app/export.go:62-90: the saved run config, as saved (secret included). */
-function exportRunConfig(w: ThvWorld, p: ParsedThv): ShimResult {
-  const [name, out] = p.positionals as [string, string];
-  if (str(p, 'format') === 'k8s')
-    return fail('the doctest thv shim exports --format json only (k8s is not modelled)', 2);
-  const file = path.join(w.paths.state, 'runconfigs', `${name}.json`);
-  if (!existsSync(file))
-    return fail(
-      `failed to load run configuration for workload '${name}': state '${name}' not found`,
-    );
-  const target = path.resolve(w.req.cwd, out);
-  mkdirSync(path.dirname(target), { recursive: true, mode: 0o750 });
-  writeFileSync(target, readFileSync(file), { mode: 0o600 });
-  return { code: 0, stdout: `Successfully exported run configuration for '${name}' to '${out}'\n` };
-}
-
-// ── thv client ───────────────────────────────────────────────────────────
-
-function checkClient(client: string): ShimResult | undefined {
-  if (!(THV_CLIENT_TYPES as readonly string[]).includes(client))
-    return fail(`invalid client type: ${client} (valid types: ${THV_CLIENT_TYPES.join(', ')})`);
-  if (!CLIENT_FILES[client])
-    return fail(
-      `the doctest thv shim writes the config files of ${Object.keys(CLIENT_FILES).join(', ')} only; ${client} is a real ToolHive client it does not model`,
-      2,
-    );
-  return undefined;
-}
-
-function clientRegister(w: ThvWorld, p: ParsedThv): ShimResult {
-  const client = p.positionals[0] as string;
-  const bad = checkClient(client);
-  if (bad) return bad;
-  const groups = list_(p, 'group');
-  for (const g of groups)
-    if (g !== 'default')
-      return fail(`failed to register clients with groups: group '${g}' does not exist`);
-  const g = readGroup(w.paths, 'default');
-  if (!g.registered_clients.includes(client)) g.registered_clients.push(client);
-  writeGroup(w.paths, g);
-  // cmd/thv/app/client.go:238 ListWorkloads(running only) → their URLs (127.0.0.1)
-  for (const wl of workloads(w.ctx).values()) {
-    if (wl.status !== 'running') continue;
-    upsertClientServer(
-      w.paths,
-      client,
-      wl.name,
-      mcpServerUrl(LOCALHOST_IPV4, wl.port, wl.transport, wl.name),
-      wl.transport,
-    );
-  }
-  return { code: 0 };
-}
-
-function clientRemove(w: ThvWorld, p: ParsedThv): ShimResult {
-  const client = p.positionals[0] as string;
-  const bad = checkClient(client);
-  if (bad) return bad;
-  const g = readGroup(w.paths, 'default');
-  g.registered_clients = g.registered_clients.filter((c) => c !== client);
-  writeGroup(w.paths, g);
-  for (const wl of workloads(w.ctx).values()) removeClientServer(w.paths, client, wl.name);
-  return { code: 0 };
-}
-
-/** olekukonko/tablewriter with borders, as cmd/thv/app/ui/clients_status.go renders (headers upper-cased). */
-function boxTable(header: string[], rows: string[][]): string {
-  const width = (s: string) =>
-    [...s].reduce((n, ch) => n + (/\p{Extended_Pictographic}/u.test(ch) ? 2 : 1), 0);
-  const all = [header.map((h) => h.toUpperCase()), ...rows];
-  const widths = header.map((_, i) => Math.max(...all.map((r) => width(r[i] as string))));
-  const line = (l: string, m: string, r: string) =>
-    l + widths.map((wd) => '─'.repeat(wd + 2)).join(m) + r;
-  const row = (cells: string[]) =>
-    '│' +
-    cells.map((c, i) => ` ${c}${' '.repeat((widths[i] as number) - width(c))} `).join('│') +
-    '│';
-  return (
-    [
-      line('┌', '┬', '┐'),
-      row(all[0] as string[]),
-      line('├', '┼', '┤'),
-      ...rows.map(row),
-      line('└', '┴', '┘'),
-    ].join('\n') + '\n'
-  );
-}
-
-/**
- * pkg/client/discovery.go:113 IsClientInstalled@v0.44.0: the client's config
- * directory (or, for a client with none, its settings file) exists under HOME.
- * Clients whose files the shim does not model are never installed in a page's HOME.
- */
-function isInstalled(w: ThvWorld, client: string): boolean {
-  const file = clientFilePath(w.paths, client);
-  return (
-    file !== undefined &&
-    existsSync(path.dirname(file)) &&
-    (client !== 'claude-code' || existsSync(file))
-  );
-}
-
-/** pkg/client: every supported client; installed = its config directory exists under HOME. */
-function clientStatus(w: ThvWorld): ShimResult {
-  const registered = readGroup(w.paths, 'default').registered_clients;
-  const rows = [...THV_CLIENT_TYPES].sort().map((c) => {
-    const installed = isInstalled(w, c);
-    return [c, installed ? '✅ Yes' : '❌ No', registered.includes(c) ? '✅ Yes' : '❌ No'];
-  });
-  return { code: 0, stdout: boxTable(['Client Type', 'Installed', 'Registered'], rows) };
-}
-
-/**
- * cmd/thv/app/client.go:97 clientSetupCmdFunc@v0.44.0: with no client
- * installed it says so and succeeds; otherwise it opens a menu in the
- * terminal, which a page's shell does not have.
- */
-function clientSetup(w: ThvWorld): ShimResult {
-  if (!THV_CLIENT_TYPES.some((c) => isInstalled(w, c)))
-    return { code: 0, stdout: 'No new clients found.\n' };
-  return fail(
-    'thv client setup asks you to pick clients in a terminal menu; the doctest has no terminal. ' +
-      'Use thv client register <client> (the same registration, without the menu)',
-    2,
-  );
-}
-
-function clientListRegistered(w: ThvWorld): ShimResult {
-  const registered = [...readGroup(w.paths, 'default').registered_clients].sort();
-  if (registered.length === 0) return { code: 0, stdout: 'No clients are currently registered.\n' };
-  return {
-    code: 0,
-    stdout: boxTable(
-      ['Client Type', 'Groups'],
-      registered.map((c) => [c, 'default']),
-    ),
-  };
 }
