@@ -112,6 +112,9 @@ export function fetchKeycloak(version: string): void {
       'dependency:get',
       `-Dartifact=${KEYCLOAK_ARTIFACT}:${version}:tar.gz`,
       '-Dtransitive=false',
+      // Maven's default is Java's user.home, which does not follow $HOME;
+      // name the repository the server is later read from, so both agree.
+      `-Dmaven.repo.local=${mavenRepository()}`,
     ],
     { stdio: 'inherit' },
   );
