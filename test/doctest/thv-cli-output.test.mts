@@ -253,6 +253,43 @@ describe('the shim as a page’s shell meets it', { timeout: 120_000 }, () => {
     expect(again.steps[1]?.stderr).toBe("Error: workload with name 'fetch' already exists\n");
   });
 
+  it('stop, rm and restart refuse names with --all, and nothing at all, each in its own words', async () => {
+    const o = await observe([
+      ['stop', '--all', 'fetch'],
+      ['stop'],
+      ['rm', '--all', 'fetch'],
+      ['rm'],
+      ['restart', '--all', 'fetch'],
+      ['restart'],
+    ]);
+    expect(o.steps.map((s) => [s.code, s.stderr])).toEqual([
+      [
+        1,
+        'Error: no arguments should be provided when --all or --group flag is set. Hint: remove the workload names or remove the flag\n',
+      ],
+      [
+        1,
+        "Error: at least one workload name must be provided. Hint: use 'thv list' to see available workloads, or use --all to stop all\n",
+      ],
+      [
+        1,
+        'Error: no arguments should be provided when --all or --group flag is set. Hint: remove the workload names or remove the flag\n',
+      ],
+      [
+        1,
+        "Error: at least one workload name must be provided. Hint: use 'thv list' to see available workloads, or use --all to remove all\n",
+      ],
+      [
+        1,
+        'Error: cannot specify both flags and workload name. Hint: remove the workload name or remove the --all/--group flag\n',
+      ],
+      [
+        1,
+        "Error: must specify either --all flag, --group flag, or workload name. Hint: use 'thv list' to see available workloads\n",
+      ],
+    ]);
+  });
+
   it('thv client setup with no client installed says so and succeeds; register writes hujson’s text', async () => {
     const o = await observe([
       run(),

@@ -136,19 +136,31 @@ export function logs(w: ThvWorld, p: ParsedThv): ShimResult {
   return { code: 0, stdout: wl.mcpLog() };
 }
 
+/** `--all` or `--group` chooses the workloads instead of names. */
+const byFlag = (p: ParsedThv) => bool(p, 'all') || p.values.has('group');
+
+/**
+ * stop, rm and start take names or --all/--group, not both and not neither;
+ * each words the two refusals its own way (cmd/thv/app/{stop,rm,restart}.go@v0.44.0).
+ */
+function usageError(
+  p: ParsedThv,
+  texts: { both: string; neither: string },
+): ShimResult | undefined {
+  if (byFlag(p) && p.positionals.length) return fail(texts.both);
+  if (!byFlag(p) && p.positionals.length === 0) return fail(texts.neither);
+  return undefined;
+}
+
 export async function stop(w: ThvWorld, p: ParsedThv): Promise<ShimResult> {
-  const all = bool(p, 'all');
-  if ((all || p.values.has('group')) && p.positionals.length)
-    return fail(
-      'no arguments should be provided when --all or --group flag is set. Hint: remove the workload names or remove the flag',
-    );
-  if (!all && !p.values.has('group') && p.positionals.length === 0)
-    return fail(
+  const usage = usageError(p, {
+    both: 'no arguments should be provided when --all or --group flag is set. Hint: remove the workload names or remove the flag',
+    neither:
       "at least one workload name must be provided. Hint: use 'thv list' to see available workloads, or use --all to stop all",
-    );
+  });
+  if (usage) return usage;
   const running = [...workloads(w.ctx).values()].filter((x) => x.status === 'running');
-  const targets =
-    all || p.values.has('group') ? running : p.positionals.map((n) => workloads(w.ctx).get(n));
+  const targets = byFlag(p) ? running : p.positionals.map((n) => workloads(w.ctx).get(n));
   if (targets.length === 0) return { code: 0, stdout: 'No running workloads to stop\n' };
   // cmd/thv/app/stop.go:98-106: a name that is not running is not an error
   if (targets.some((x) => !x || x.status !== 'running'))
@@ -159,16 +171,13 @@ export async function stop(w: ThvWorld, p: ParsedThv): Promise<ShimResult> {
 }
 
 export async function rm(w: ThvWorld, p: ParsedThv): Promise<ShimResult> {
-  const all = bool(p, 'all');
-  if ((all || p.values.has('group')) && p.positionals.length)
-    return fail(
-      'no arguments should be provided when --all or --group flag is set. Hint: remove the workload names or remove the flag',
-    );
-  if (!all && !p.values.has('group') && p.positionals.length === 0)
-    return fail(
+  const usage = usageError(p, {
+    both: 'no arguments should be provided when --all or --group flag is set. Hint: remove the workload names or remove the flag',
+    neither:
       "at least one workload name must be provided. Hint: use 'thv list' to see available workloads, or use --all to remove all",
-    );
-  const names = all || p.values.has('group') ? [...workloads(w.ctx).keys()] : p.positionals;
+  });
+  if (usage) return usage;
+  const names = byFlag(p) ? [...workloads(w.ctx).keys()] : p.positionals;
   for (const n of names) {
     if (
       !workloads(w.ctx).has(n) &&
@@ -189,21 +198,18 @@ export async function rm(w: ThvWorld, p: ParsedThv): Promise<ShimResult> {
 }
 
 export async function start(w: ThvWorld, p: ParsedThv): Promise<ShimResult> {
-  const all = bool(p, 'all');
-  if ((all || p.values.has('group')) && p.positionals.length)
-    return fail(
-      'cannot specify both flags and workload name. Hint: remove the workload name or remove the --all/--group flag',
-    );
-  if (!all && !p.values.has('group') && p.positionals.length === 0)
-    return fail(
+  const usage = usageError(p, {
+    both: 'cannot specify both flags and workload name. Hint: remove the workload name or remove the --all/--group flag',
+    neither:
       "must specify either --all flag, --group flag, or workload name. Hint: use 'thv list' to see available workloads",
-    );
+  });
+  if (usage) return usage;
   if (bool(p, 'foreground'))
     return fail(
       'thv start --foreground blocks until the server exits; in a page sample it would never return',
       2,
     );
-  const names = all || p.values.has('group') ? [...workloads(w.ctx).keys()] : p.positionals;
+  const names = byFlag(p) ? [...workloads(w.ctx).keys()] : p.positionals;
   let logged = '';
   for (const n of names) {
     const wl = workloads(w.ctx).get(n);
