@@ -127,6 +127,29 @@ async function proxyLogWarnings(ctx: PageContext): Promise<{ text: string; where
 }
 
 /**
+ * The last error a workload's proxy log holds, for a failure that names no
+ * cause itself (a wait loop that times out because the workload never came
+ * up); undefined when no log has one.
+ */
+export async function lastProxyLogError(ctx: PageContext): Promise<string | undefined> {
+  const errors = (await proxyLogWarnings(ctx)).filter((w) => /\berror\b|\bfail/i.test(w.text));
+  const last = errors.at(-1);
+  if (!last) return undefined;
+  // ToolHive's log lines are JSON (slog): the message and its error are what a reader needs
+  let said = last.text;
+  try {
+    const o = JSON.parse(last.text) as { msg?: unknown; error?: unknown };
+    if (typeof o.msg === 'string')
+      said = typeof o.error === 'string' ? `${o.msg}: ${o.error}` : o.msg;
+  } catch {
+    // a plain-text line
+  }
+  said = said.replace(/\s*\n\s*/g, ' ');
+  const text = said.length > 300 ? `${said.slice(0, 300)}…` : said;
+  return `the workload's proxy log (${last.where}) says: ${text}`;
+}
+
+/**
  * What a proxy log says about a client token it refused names the claim, not
  * the value: ToolHive's ValidateToken texts (pkg/auth/token.go@v0.44.0,
  * `invalid audience`, `invalid issuer`; the reference proxy's own

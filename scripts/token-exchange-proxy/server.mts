@@ -35,6 +35,7 @@ import { createMetrics } from './metrics.mts';
 import type { ProxyOptions } from './options.mts';
 import { originFormTarget, type RequestTargetError } from './request-target.mts';
 import { checkStartup } from './startup-checks.mts';
+import { STARTUP } from './startup-messages.mts';
 import { exchangeToken } from './token-exchange.mts';
 import { TokenValidator, type Identity } from './token-validator.mts';
 import { credentialReader, type Credentials } from './token-hash.mts';
@@ -95,18 +96,6 @@ function bearerToken(header: string | undefined, compat: boolean, maxSize: numbe
   }
   return token;
 }
-
-/** The proxy's report of its own start-up (the thv shim leaves it out of a workload's ToolHive-style log). */
-const STARTUP = {
-  noOidc:
-    'no --oidc-issuer/--oidc-jwks-url: incoming tokens are NOT validated (ToolHive local-user mode)',
-  noResourceUrl:
-    'no --resource-url: no RFC 9728 metadata, so MCP clients cannot discover the authorization server',
-  listening: 'token-exchange proxy listening',
-} as const;
-export const REFERENCE_PROXY_STARTUP_MESSAGES: ReadonlySet<string> = new Set(
-  Object.values(STARTUP),
-);
 
 export async function startProxy(
   options: ProxyOptions,

@@ -21,6 +21,18 @@ describe('likely cause', () => {
     expect(failed?.reason).toMatch(/likely cause: test\/doctest\/fixtures\/cause\/heredoc\.mdx:6/);
   });
 
+  it('says what the proxy log says when a wait loop times out on a workload that never came up', async () => {
+    const report = await runDoctests({ root, pages: [fixture('workload-never-up.mdx')] });
+    const [run, wait] = report.samples;
+    expect(run?.status).toBe('passed'); // thv run returns 0; the detached runner fails later
+    expect(wait?.status).toBe('failed');
+    expect(wait?.reason).toMatch(/^timed out after 3 s/);
+    expect(wait?.reason).toMatch(
+      /proxy log \(thv logs never-up --proxy\) says: .*token-exchange-url/,
+    );
+    expect(wait?.reason).not.toMatch(/doctest-background/);
+  });
+
   it('reads the missing path from the errors of Go, coreutils, kubectl and Node', () => {
     expect(
       missingFiles(

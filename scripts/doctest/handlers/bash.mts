@@ -6,7 +6,7 @@ import type { Sample } from '../extract.mts';
 import { bindPlaceholders, missingMessage } from '../placeholders.mts';
 import type { PageShell } from '../shell.mts';
 import type { Outcome } from '../status.mts';
-import { likelyCause } from '../cause.mts';
+import { lastProxyLogError, likelyCause } from '../cause.mts';
 import { recordShellFacts, recordVariables } from '../provenance.mts';
 
 function timeoutOf(sample: Sample, ctx: PageContext): number {
@@ -45,9 +45,11 @@ export const bashHandler: Handler = async (sample, ctx): Promise<Outcome> => {
   const failed = (o: Extract<Outcome, { status: 'failed' }>): Promise<Outcome> =>
     likelyCause(o, sample, bound.text, ctx);
   if (r.timedOut) {
+    // a loop that waits for a workload which never came up times out too: its proxy log says why
+    const logged = await lastProxyLogError(ctx);
     return {
       status: 'failed',
-      message: `timed out after ${timeout} s (doctest-timeout=${timeout}); the command did not finish — a server in the foreground needs doctest-background`,
+      message: `timed out after ${timeout} s (doctest-timeout=${timeout}); the command did not finish — ${logged ?? 'a server in the foreground needs doctest-background'}`,
       command: bound.text,
       output: r.output,
     };

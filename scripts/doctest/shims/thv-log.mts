@@ -5,7 +5,7 @@
 // turns the reference proxy's log lines into ToolHive's format; the
 // reference proxy's report of its own start-up is left out, since ToolHive
 // reports start-up with the runner's lines instead.
-import { REFERENCE_PROXY_STARTUP_MESSAGES } from '../../token-exchange-proxy/server.mts';
+import { REFERENCE_PROXY_STARTUP_MESSAGES } from '../../token-exchange-proxy/startup-messages.mts';
 
 /**
  * One line of ToolHive's log: slog's JSON handler with the time as RFC 3339

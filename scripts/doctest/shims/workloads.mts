@@ -8,6 +8,7 @@ import { listeningLogLine, startExampleMcpServer } from '../../example-mcp-serve
 import type { PageSpec as PageContext } from '../world.mts';
 import { pageServices } from '../worlds/shared/network.mts';
 import { pageLocal } from '../page-local.mts';
+import { listeningUrlReader } from '../../token-exchange-proxy/startup-messages.mts';
 
 export interface Workload {
   name: string;
@@ -91,7 +92,6 @@ export async function startWorkload(ctx: PageContext, req: StartProxyRequest): P
     req.dropRequestHeaders,
   );
   svc.hostProxy.nameLocal(mcpTap.port, 'mcp-server');
-  const realPort = await freePort();
   // the proxy's CLI (scripts/token-exchange-proxy/cli.mts), bundled once per run
   const cli = svc.run.bundles.byEntry.get('scripts/token-exchange-proxy/cli.mts') as string;
   const proc = spawn(
@@ -103,8 +103,11 @@ export async function startWorkload(ctx: PageContext, req: StartProxyRequest): P
       `${mcpTap.url}${req.transport === 'sse' ? '/sse' : '/mcp'}`,
       '--host',
       '127.0.0.1',
+      // port 0: the proxy binds a free port itself and logs its URL. A port picked here and
+      // bound later could be taken in between by another server on a busy machine, and the
+      // workload would then fail to start for a reason no page has.
       '--port',
-      String(realPort),
+      '0',
       ...req.proxyArgs,
     ],
     {
@@ -121,10 +124,12 @@ export async function startWorkload(ctx: PageContext, req: StartProxyRequest): P
     },
   );
   const logs: string[] = [];
+  const listening = listeningUrlReader();
   const onData = (c: Buffer) => {
     logs.push(c.toString());
     req.onLog?.(c.toString());
   };
+  proc.stdout?.on('data', (c: Buffer) => listening.feed(c.toString()));
   proc.stdout?.on('data', onData);
   proc.stderr?.on('data', onData);
   const exited = new Promise<void>((r) => proc.once('exit', () => r()));
@@ -132,7 +137,7 @@ export async function startWorkload(ctx: PageContext, req: StartProxyRequest): P
     name: req.name,
     image: req.image,
     port: req.port,
-    realPort,
+    realPort: 0,
     transport: req.transport,
     status: 'running',
     createdAt: new Date(),
@@ -180,11 +185,18 @@ export async function startWorkload(ctx: PageContext, req: StartProxyRequest): P
       await w.stop();
       throw new Error(logs.join('').trim() || `proxy exited with status ${proc.exitCode}`);
     }
-    const ok = await fetch(`http://127.0.0.1:${realPort}/health`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) break;
+    const url = listening.url();
+    const port = url === undefined ? undefined : Number(new URL(url).port);
+    const ok =
+      port !== undefined &&
+      (await fetch(`http://127.0.0.1:${port}/health`).then(
+        (r) => r.ok,
+        () => false,
+      ));
+    if (ok) {
+      w.realPort = port;
+      break;
+    }
     if (Date.now() > deadline) {
       await w.stop();
       throw new Error(`proxy did not become healthy within 40 s:\n${logs.join('')}`);
@@ -192,9 +204,9 @@ export async function startWorkload(ctx: PageContext, req: StartProxyRequest): P
     await new Promise((r) => setTimeout(r, 50));
   }
   if (req.expose !== false) {
-    svc.hostProxy.mapLocal(`localhost:${req.port}`, realPort, 'proxy');
-    svc.hostProxy.mapLocal(`127.0.0.1:${req.port}`, realPort, 'proxy');
+    svc.hostProxy.mapLocal(`localhost:${req.port}`, w.realPort, 'proxy');
+    svc.hostProxy.mapLocal(`127.0.0.1:${req.port}`, w.realPort, 'proxy');
   }
-  svc.hostProxy.nameLocal(realPort, 'proxy');
+  svc.hostProxy.nameLocal(w.realPort, 'proxy');
   return w;
 }

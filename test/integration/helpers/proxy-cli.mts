@@ -3,6 +3,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
+import { listeningUrlReader } from '../../../scripts/token-exchange-proxy/startup-messages.mts';
+
 const root = path.resolve(import.meta.dirname, '../../..');
 
 export interface ProxyProcess {
@@ -28,19 +30,14 @@ export async function startProxyCli(
       child.kill('SIGTERM');
       reject(new Error(`the proxy CLI did not start within 30 s; output:\n${output}`));
     }, 30_000);
+    const listening = listeningUrlReader();
     const onData = (chunk: Buffer) => {
       output += chunk.toString('utf8');
-      for (const line of output.split('\n')) {
-        if (!line.includes('token-exchange proxy listening')) continue;
-        try {
-          const parsed = JSON.parse(line) as { url?: string };
-          if (parsed.url) {
-            clearTimeout(timer);
-            resolve(parsed.url);
-          }
-        } catch {
-          // a partial line; wait for more
-        }
+      listening.feed(chunk.toString('utf8'));
+      const url = listening.url();
+      if (url) {
+        clearTimeout(timer);
+        resolve(url);
       }
     };
     child.stdout?.on('data', onData);
