@@ -22,6 +22,15 @@ import { InMemoryEventStore } from '@modelcontextprotocol/sdk/examples/shared/in
 import { decodeJwt } from 'jose';
 import { z } from 'zod';
 
+/**
+ * The environment variable that tells the example MCP server's container
+ * image which header its token arrives in (its `--token-header`): what a
+ * page sets with `thv run -e` or an MCPServer's `env`, next to the proxy's
+ * `--token-exchange-header-name` / `externalTokenHeaderName`. The proxy
+ * setting alone does not reach the server.
+ */
+export const TOKEN_HEADER_ENV = 'EXAMPLE_MCP_TOKEN_HEADER';
+
 export interface ExampleMcpServerOptions {
   /** Base URL of the backend API (e.g. http://127.0.0.1:9100). */
   backendUrl: string;

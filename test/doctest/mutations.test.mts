@@ -18,7 +18,7 @@ const lineOf = (text: string, needle: string) => {
   return i < 0 ? -1 : text.slice(0, i).split('\n').length;
 };
 
-async function mutatedRoot(mut?: Mutation): Promise<{ dir: string; text?: string }> {
+async function mutatedRoot(mut?: Mutation, fixed = false): Promise<{ dir: string; text?: string }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'doctest-mutant-'));
   await cp(path.join(root, 'docs'), path.join(dir, 'docs'), { recursive: true });
   for (const f of [
@@ -34,7 +34,12 @@ async function mutatedRoot(mut?: Mutation): Promise<{ dir: string; text?: string
   const text = await readFile(file, 'utf8');
   if (!text.includes(mut.find))
     throw new Error(`mutation "${mut.kind}": text not found in ${mut.file}: ${mut.find}`);
-  const mutated = text.replace(mut.find, mut.replace);
+  let mutated = text.replace(mut.find, mut.replace);
+  if (fixed && mut.fixedBy) {
+    if (!mutated.includes(mut.fixedBy.find))
+      throw new Error(`mutation "${mut.kind}": fixedBy text not found: ${mut.fixedBy.find}`);
+    mutated = mutated.replace(mut.fixedBy.find, mut.fixedBy.replace);
+  }
   await writeFile(file, mutated);
   return { dir, text: mutated };
 }
@@ -64,8 +69,14 @@ const SELECTED = grep ? MUTATIONS.filter((x) => x.kind.includes(grep)) : MUTATIO
 
 describe('mutation self-tests', { timeout: 900_000 }, async () => {
   // keep a run open so the mock IdP and the mermaid worker are shared by all mutants
-  const results = await pool([undefined, ...SELECTED], 2, async (mut) => {
-    const { dir, text } = await mutatedRoot(mut);
+  const FIXED = SELECTED.filter((x) => x.fixedBy);
+  const jobs: { mut?: Mutation; fixed: boolean }[] = [
+    { fixed: false },
+    ...SELECTED.map((mut) => ({ mut, fixed: false })),
+    ...FIXED.map((mut) => ({ mut, fixed: true })),
+  ];
+  const all = await pool(jobs, 2, async ({ mut, fixed }) => {
+    const { dir, text } = await mutatedRoot(mut, fixed);
     dirs.push(dir);
     const page = mut ? (mut.page ?? mut.file) : undefined;
     const pages = page ? [path.join(dir, page)] : [CLI, K8S, CONCEPT].map((p) => path.join(dir, p));
@@ -77,6 +88,8 @@ describe('mutation self-tests', { timeout: 900_000 }, async () => {
         : text;
     return { mut, text: expectText, report };
   });
+  const results = all.slice(0, SELECTED.length + 1);
+  const fixedResults = all.slice(SELECTED.length + 1);
 
   it('the unmutated guides pass', () => {
     const base = results[0]?.report;
@@ -94,6 +107,16 @@ describe('mutation self-tests', { timeout: 900_000 }, async () => {
       expect(text.match(/"(command|output|diff)":"[^"]*mock-only-exchange-secret/)).toBeNull();
     }
   });
+
+  for (const [i, mut] of FIXED.entries()) {
+    it(`passes once the mistake is corrected another way — ${mut.kind}`, () => {
+      const report = (fixedResults[i] as (typeof fixedResults)[number]).report;
+      const failures = report.samples
+        .filter((s) => s.status === 'failed')
+        .map((s) => `${s.file}:${s.failureLine}: ${s.reason}`);
+      expect(failures).toEqual([]);
+    });
+  }
 
   it(`has at least 20 kinds of mutation`, () => {
     expect(new Set(MUTATIONS.map((x) => x.kind)).size).toBeGreaterThanOrEqual(20);

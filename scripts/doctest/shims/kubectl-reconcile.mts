@@ -16,6 +16,7 @@ import {
   type Stored,
 } from './kubectl-store.mts';
 import { startWorkload } from './workloads.mts';
+import { TOKEN_HEADER_ENV } from '../../example-mcp-server/mcp-server.mts';
 
 function cond(type: string, ok: boolean, reason: string, message: string) {
   return {
@@ -110,14 +111,12 @@ export async function reconcile(ctx: PageContext, s: K8sState): Promise<void> {
       continue;
     }
     if (oidc) refs.push(oidc);
-    let tokenHeader: string | undefined;
     if (ext) {
       refs.push(ext);
       const te = ((ext.obj['spec'] as Record<string, unknown>)['tokenExchange'] ?? {}) as Record<
         string,
         unknown
       >;
-      tokenHeader = te['externalTokenHeaderName'] as string | undefined;
       const sref = te['clientSecretRef'] as { name: string; key: string } | undefined;
       if (sref) {
         const secret = s.objects.get(keyOf('Secret', ns, sref.name));
@@ -142,6 +141,11 @@ export async function reconcile(ctx: PageContext, s: K8sState): Promise<void> {
         refs.push(secret);
       }
     }
+    // the server reads its token where its image is told to (the MCPServer's env), as in the
+    // live tier; externalTokenHeaderName only tells the proxy where to write
+    const tokenHeader = ((spec['env'] ?? []) as { name?: string; value?: string }[]).find(
+      (e) => e.name === TOKEN_HEADER_ENV,
+    )?.value;
     const proxyPort = Number(spec['proxyPort'] ?? 8080);
     ensureProxyService(s, st, ns, proxyPort);
     const image = String(spec['image'] ?? '');

@@ -22,6 +22,7 @@ import { THV_AUTH_FLAGS } from '../../token-exchange-proxy/flags.mts';
 import type { ShimRequest, ShimResult } from './server.mts';
 import { mcpServerUrl, slogLine } from './thv-log.mts';
 import { freePort, workloads, type StartProxyRequest, type Workload } from './workloads.mts';
+import { TOKEN_HEADER_ENV } from '../../example-mcp-server/mcp-server.mts';
 import { parseThv, thvValue, ThvCliError, type ParsedThv } from '../../lib/toolhive-cli.mts';
 import {
   ensureDefaultGroup,
@@ -280,14 +281,16 @@ async function run(w: ThvWorld, p: ParsedThv): Promise<ShimResult> {
   }
   // --proxy-port 0 (the default): thv picks a free port (pkg/networking)
   const port = thvValue<number>(p, 'proxy-port') || (await freePort());
-  const headerName = str(p, 'token-exchange-header-name');
+  // the server reads its token where its image is told to (thv run -e), as in the live tier;
+  // --token-exchange-header-name only tells the proxy where to write
+  const serverTokenHeader = keyValues(list_(p, 'env'))[TOKEN_HEADER_ENV];
   const request: StartProxyRequest = {
     name,
     image,
     port,
     transport,
     proxyArgs: [...proxyArgs, ...(ctx.plan.mode === 'toolhive' ? ['--compat', 'toolhive'] : [])],
-    ...(headerName ? { tokenHeader: headerName } : {}),
+    ...(serverTokenHeader ? { tokenHeader: serverTokenHeader } : {}),
     // network isolation (on by default): the ingress Squid drops the Authorization header
     ...(bool(p, 'isolate-network')
       ? { dropRequestHeaders: ['authorization', 'proxy-authorization'] }
@@ -353,7 +356,7 @@ async function run(w: ThvWorld, p: ParsedThv): Promise<ShimResult> {
               audience: str(p, 'token-exchange-audience'),
               scopes: list_(p, 'token-exchange-scopes'),
               subjectTokenType: normalizeTokenType(str(p, 'token-exchange-subject-token-type')),
-              headerName,
+              headerName: str(p, 'token-exchange-header-name'),
             },
           }
         : {}),

@@ -24,7 +24,11 @@ import http, { createServer } from 'node:http';
 import { syncBuiltinESMExports } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { startBackendApi } from '../../example-mcp-server/backend-api.mts';
-import { listeningLogLine, startExampleMcpServer } from '../../example-mcp-server/mcp-server.mts';
+import {
+  listeningLogLine,
+  startExampleMcpServer,
+  TOKEN_HEADER_ENV,
+} from '../../example-mcp-server/mcp-server.mts';
 
 /** Where the image keeps what the build baked in. */
 export const BACKEND_CONFIG_PATH = '/opt/toolhive-docs/backend.json';
@@ -80,9 +84,7 @@ async function serve(): Promise<void> {
     backendUrl: backend.url,
     host: '0.0.0.0',
     port,
-    ...(process.env['EXAMPLE_MCP_TOKEN_HEADER']
-      ? { tokenHeader: process.env['EXAMPLE_MCP_TOKEN_HEADER'] }
-      : {}),
+    ...(process.env[TOKEN_HEADER_ENV] ? { tokenHeader: process.env[TOKEN_HEADER_ENV] } : {}),
   });
   process.stdout.write(listeningLogLine(mcp.mcpUrl, backend.url));
   const stop = () => {

@@ -31,6 +31,22 @@ export const GUIDE_MUTATIONS: Mutation[] = [
     expectAt: '```bash\nfor _ in $(seq 60)',
   }),
   m({
+    // the proxy writes the exchanged token into X-Backend-Token and forwards the client's own
+    // Authorization; the server, never told of the header (thv run -e), reads the client's token
+    kind: 'custom token header the MCP server is not told of',
+    file: CLI,
+    find: '  --token-exchange-audience <BACKEND_AUDIENCE> \\\n',
+    replace:
+      '  --token-exchange-audience <BACKEND_AUDIENCE> \\\n  --token-exchange-header-name X-Backend-Token \\\n',
+    expectAt: '```bash doctest-id="call-tool"',
+    // told with thv run -e (the example image's variable), the server reads the exchanged token
+    fixedBy: {
+      find: '  --token-exchange-header-name X-Backend-Token \\\n',
+      replace:
+        '  --token-exchange-header-name X-Backend-Token \\\n  -e EXAMPLE_MCP_TOKEN_HEADER=X-Backend-Token \\\n',
+    },
+  }),
+  m({
     kind: 'wrong issuer in shown metadata',
     file: CLI,
     find: '  "authorization_servers": [\n    "https://dev-123456.okta.com/oauth2/aus1234567890"',

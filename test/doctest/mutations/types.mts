@@ -23,6 +23,12 @@ export interface Mutation {
    * line where this text starts (in `expectFile`, default `file`).
    */
   expectCause?: string;
+  /**
+   * A second change that corrects the mistake another way: with the mutation
+   * and this, the page must pass (so the failure is the mistake's, not the
+   * change's).
+   */
+  fixedBy?: { find: string; replace: string };
 }
 
 export const m = (x: Mutation) => x;
