@@ -21,7 +21,8 @@
  *   that cost the main thread most, and per run the machine's load average
  *   and Lighthouse's own CPU benchmark index (lower: a slower machine).
  *   SITE_BENCH_COMPARE=before=DIR,after=DIR measures built sites side by
- *   side instead of building, alternating them within each round.
+ *   side instead of building, alternating them within each round;
+ *   SITE_BENCH_ROUTES=/toolhive/a,/toolhive/b measures only those guides.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -98,11 +99,23 @@ function median(values: number[]): number {
     : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
+/** The guides in the sitemap, or those of them SITE_BENCH_ROUTES names (comma-separated paths). */
 function guides(buildDir: string): string[] {
   const xml = readFileSync(path.join(buildDir, 'sitemap.xml'), 'utf8');
-  return [...xml.matchAll(/<loc>([^<]+)<\/loc>/g)]
+  const all = [...xml.matchAll(/<loc>([^<]+)<\/loc>/g)]
     .map((m) => new URL(m[1] ?? '').pathname)
     .filter((p) => p.startsWith('/toolhive/'));
+  const wanted = process.env.SITE_BENCH_ROUTES?.split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
+  if (!wanted?.length) return all;
+  const unknown = wanted.filter((r) => !all.includes(r));
+  if (unknown.length > 0) {
+    throw new Error(
+      `SITE_BENCH_ROUTES: ${unknown.join(', ')} not among the guides in ${buildDir}/sitemap.xml (${all.join(', ')})`,
+    );
+  }
+  return wanted;
 }
 
 async function firstLoadBytes(
