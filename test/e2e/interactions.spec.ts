@@ -182,3 +182,71 @@ for (const route of ['/', ...guides]) {
     expect(missed, 'elements the Tab key never reached').toEqual([]);
   });
 }
+
+test('on a phone, a code block wider than the screen offers word wrap, also one in a tab shown later', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  await page.setViewportSize({ width: 375, height: 812 });
+  const toggle = 'button[aria-label="Toggle word wrap"]';
+  // Blocks that scroll sideways, by index among the page's code blocks.
+  const scrolling = (hidden: boolean) =>
+    page.evaluate(
+      (inHidden) =>
+        [...document.querySelectorAll('.theme-code-block')].flatMap((block, i) => {
+          const pre = block.querySelector('pre');
+          const inHiddenTab = block.closest('[role=tabpanel][hidden]') !== null;
+          if (!pre || inHiddenTab !== inHidden) return [];
+          return inHidden || pre.scrollWidth > pre.clientWidth ? [i] : [];
+        }),
+      hidden,
+    );
+  let checked = 0;
+  for (const route of guides) {
+    await gotoHydrated(page, route);
+    const blocks = page.locator('.theme-code-block');
+    for (const i of await scrolling(false)) {
+      const block = blocks.nth(i);
+      await block.scrollIntoViewIfNeeded();
+      const button = block.locator(toggle);
+      await expect(button, `${route} block ${i + 1} scrolls, so it offers word wrap`).toHaveCount(
+        1,
+      );
+      await button.click();
+      await expect(block.locator('pre code')).toHaveCSS('white-space', 'pre-wrap');
+      const scrolls = await block
+        .locator('pre')
+        .evaluate((pre) => pre.scrollWidth > pre.clientWidth);
+      expect(scrolls, `${route} block ${i + 1} wrapped`).toBe(false);
+      await button.click();
+      await expect(block.locator('pre code')).not.toHaveAttribute('style', /pre-wrap/);
+      checked++;
+    }
+  }
+  expect(checked, 'a guide has a code block wider than 375 px').toBeGreaterThan(0);
+
+  // A block in a hidden tab panel measures 0 wide; once its tab is shown it
+  // is measured again and, if it scrolls, offers word wrap.
+  let shownLater = 0;
+  for (const route of guides) {
+    await gotoHydrated(page, route);
+    const hidden = await scrolling(true);
+    if (hidden.length === 0) continue;
+    const blocks = page.locator('.theme-code-block');
+    for (const tab of await page.locator('.tabs-container [role="tab"]').all()) {
+      if ((await tab.getAttribute('aria-selected')) === 'true') continue;
+      await tab.click();
+      for (const i of hidden) {
+        const block = blocks.nth(i);
+        if (!(await block.isVisible())) continue;
+        const scrolls = await block
+          .locator('pre')
+          .evaluate((pre) => pre.scrollWidth > pre.clientWidth);
+        await expect(block.locator(toggle), `${route} block ${i + 1}`).toHaveCount(scrolls ? 1 : 0);
+        if (scrolls) shownLater++;
+      }
+    }
+    if (shownLater > 0) break;
+  }
+  expect(shownLater, 'a code block in a hidden tab that scrolls once shown').toBeGreaterThan(0);
+});

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { themes } from 'prism-react-renderer';
 import { tokenLines } from '../../src/prism/codeTokens.ts';
 import { linesOf } from '../../src/theme/CodeBlock/Content/buildTokens.ts';
+import { linesHtml } from '../../src/theme/CodeBlock/Content/linesHtml.ts';
 import { codeThemeCss, themeCss } from '../../src/plugins/code-highlight/index.ts';
 import { withAaContrast } from '../../src/prism/accessibleTheme.ts';
 
@@ -39,6 +40,44 @@ describe('build-time tokens', () => {
     ]) {
       expect(lines).toEqual([[{ types: ['plain'], content: 'echo other' }]]);
     }
+  });
+});
+
+describe('lines as one HTML string (the theme Line markup)', () => {
+  const lines = linesOf(JSON.stringify(tokenLines(bash, 'bash')), bash);
+  const html = linesHtml(lines);
+  /** The text a browser shows for the markup: tags dropped, entities read, one line per div. */
+  const shown = (markup: string): string[] =>
+    [...markup.matchAll(/<div class="token-line">(.*?)<br><\/div>/g)].map((m) =>
+      (m[1] ?? '')
+        .replace(/<[^>]+>/g, '')
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&quot;/g, '"')
+        .replace(/&amp;/g, '&'),
+    );
+
+  it('has one div.token-line per line, closed by <br>, spelling the code', () => {
+    expect(html.match(/<div class="token-line">/g)).toHaveLength(4);
+    expect(shown(html)).toEqual(bash.split('\n'));
+  });
+
+  it('puts each token in span.token with its types', () => {
+    expect(html).toContain('<span class="token function">curl</span>');
+    expect(html).toContain('<span class="token parameter variable">-s</span>');
+  });
+
+  it('keeps an empty line at its height, with no text (the theme drops its newline)', () => {
+    expect(html).toContain(
+      '<div class="token-line"><span class="token plain" style="display:inline-block"></span><br></div>',
+    );
+  });
+
+  it('escapes markup in the code, so it shows as text', () => {
+    const code = 'echo "<b>a & b</b>" > out.txt';
+    const markup = linesHtml(linesOf(JSON.stringify(tokenLines(code, 'bash')), code));
+    expect(markup).not.toContain('<b>');
+    expect(shown(markup)).toEqual([code]);
   });
 });
 

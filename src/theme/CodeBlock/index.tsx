@@ -11,13 +11,23 @@
 // reader's colour mode. This site's token colours are CSS
 // (src/plugins/code-highlight), so the server's markup is already right and
 // the content components are rendered directly, once.
-import React, { isValidElement, type ReactNode } from 'react';
+//
+// String content is the theme's CodeBlock/Content/String (metadata, word
+// wrap, the theme's Layout) with the word-wrap state from ./useWordWrap.ts
+// instead of theme-common's useCodeWordWrap, which costs more per block.
+import React, { isValidElement, useMemo, type ReactNode } from 'react';
+import { useThemeConfig } from '@docusaurus/theme-common';
+import {
+  CodeBlockContextProvider,
+  createCodeBlockMetadata,
+} from '@docusaurus/theme-common/internal';
 import ElementContent from '@theme/CodeBlock/Content/Element';
-import StringContent from '@theme/CodeBlock/Content/String';
+import CodeBlockLayout from '@theme/CodeBlock/Layout';
 import type CodeBlockType from '@theme/CodeBlock';
 import type { WrapperProps } from '@docusaurus/types';
 import { SampleBadge } from '../../components/Verification';
 import { BuildTokens } from './Content/buildTokens';
+import { useWordWrap } from './useWordWrap';
 
 type Props = WrapperProps<typeof CodeBlockType> & { tokens?: string };
 
@@ -33,11 +43,38 @@ function stringified(children: ReactNode): ReactNode {
   return Array.isArray(children) ? children.join('') : children;
 }
 
+/** The theme's CodeBlock/Content/String, with ./useWordWrap.ts. */
+function StringContent({ code, ...props }: Omit<Props, 'children' | 'tokens'> & { code: string }) {
+  const { prism } = useThemeConfig();
+  const { className, metastring, language, title, showLineNumbers } = props;
+  // Parsed once, not again when the block re-renders for its word-wrap state.
+  const metadata = useMemo(
+    () =>
+      createCodeBlockMetadata({
+        code,
+        className,
+        metastring,
+        magicComments: prism.magicComments,
+        defaultLanguage: prism.defaultLanguage,
+        language,
+        title,
+        showLineNumbers,
+      }),
+    [code, className, metastring, prism, language, title, showLineNumbers],
+  );
+  const wordWrap = useWordWrap();
+  return (
+    <CodeBlockContextProvider metadata={metadata} wordWrap={wordWrap}>
+      <CodeBlockLayout />
+    </CodeBlockContextProvider>
+  );
+}
+
 function Content({ children, tokens, ...props }: Props): ReactNode {
   const code = stringified(children);
   return typeof code === 'string' ? (
     <BuildTokens.Provider value={tokens}>
-      <StringContent {...props}>{code}</StringContent>
+      <StringContent {...props} code={code} />
     </BuildTokens.Provider>
   ) : (
     <ElementContent {...props}>{code}</ElementContent>
