@@ -1,6 +1,5 @@
 // Passes a request to the upstream MCP server and streams the answer back,
 // chunk by chunk (SSE included), through one undici Pool.
-import type { EventEmitter } from 'node:events';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { Pool, type Dispatcher } from 'undici';
 
@@ -165,41 +164,6 @@ export function upstreamPath(u: Upstream, requestUrl: string): string {
 }
 
 /**
- * The `signal` undici is given: what it needs of an EventEmitter (`aborted`,
- * `on`/`once`/`removeListener` for its one 'abort' listener) and nothing more, so
- * that a request does not pay for an EventEmitter or an AbortController
- * (whose signal is an EventTarget). undici takes any object with these members
- * (lib/api/abort-signal.js and lib/core/util.js addAbortListener).
- */
-class ClientGone {
-  aborted = false;
-  private listener: (() => void) | undefined = undefined;
-
-  once(_event: 'abort', listener: () => void): this {
-    this.listener = listener;
-    return this;
-  }
-
-  /** undici checks that a signal has `on` (or `addEventListener`); it listens with `once`. */
-  on(event: 'abort', listener: () => void): this {
-    return this.once(event, listener);
-  }
-
-  removeListener(_event: 'abort', _listener: () => void): this {
-    this.listener = undefined;
-    return this;
-  }
-
-  abort(): void {
-    if (this.aborted) return;
-    this.aborted = true;
-    const l = this.listener;
-    this.listener = undefined;
-    l?.();
-  }
-}
-
-/**
  * What forward() reports. One object per proxy: a request allocates no
  * callbacks for it.
  */
@@ -216,6 +180,121 @@ export interface ForwardObserver {
   failed(res: ServerResponse, error: unknown): void;
 }
 
+/** Why the upstream request was aborted when the client went away. */
+class ClientGoneError extends Error {
+  override name = 'ClientGoneError';
+}
+
+const kExchange = Symbol('exchange');
+type Tracked = ServerResponse & { [kExchange]?: Exchange };
+
+/**
+ * One request's passage through the upstream, as undici's dispatch handler
+ * (DispatchHandler, undici docs/api/Dispatcher.md): the answer is written to
+ * the client's response as it arrives, the upstream paused while the client's
+ * socket is full. One object per request, and no closures: pool.request()
+ * would add its own handler (an AsyncResource), a Readable for the body, the
+ * piping's listeners and an abort-signal listener, which showed in the warm
+ * path's profile and in its GC.
+ */
+class Exchange implements Dispatcher.DispatchHandler {
+  private controller: Dispatcher.DispatchController | undefined = undefined;
+  /** The upstream's status once it answered with headers; 0 before. */
+  private status = 0;
+  /** The client left before the answer was complete. */
+  private gone = false;
+  /** done() or failed() has been reported. */
+  private reported = false;
+  private readonly started = performance.now();
+
+  constructor(
+    private readonly res: ServerResponse,
+    private readonly observer: ForwardObserver,
+  ) {}
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    // the client left while the request waited for an upstream connection
+    if (this.gone) controller.abort(new ClientGoneError('the client went away'));
+  }
+
+  onResponseStart(
+    controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: IncomingHttpHeaders,
+  ): void {
+    // 1xx: informational, not passed on. A client gone: the abort's error reports.
+    if (statusCode < 200 || this.reported || this.gone) return;
+    const res = this.res;
+    try {
+      this.status = statusCode;
+      this.observer.upstreamHeaders(performance.now() - this.started);
+      res.writeHead(statusCode, stripHopByHop(headers));
+      // Send the headers now: an SSE stream may not produce a byte for a while.
+      if (String(headers['content-type'] ?? '').startsWith('text/event-stream')) res.flushHeaders();
+    } catch (e) {
+      this.reported = true;
+      controller.abort(e as Error);
+      this.observer.failed(res, e);
+    }
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.reported || this.gone) return;
+    // The client's socket is full: hold the upstream until it drains.
+    if (!this.res.write(chunk)) {
+      controller.pause();
+      this.res.once('drain', () => controller.resume());
+    }
+  }
+
+  onResponseEnd(): void {
+    // Trailers are not passed on (nor were they through pipe()); 'close' reports.
+    if (!this.reported && !this.gone) this.res.end();
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController | undefined, err: Error): void {
+    if (this.reported) return;
+    const res = this.res;
+    if (this.status !== 0) {
+      // The upstream broke off half-way: cut the client's response too ('close' reports).
+      res.destroy();
+      return;
+    }
+    this.reported = true;
+    if (this.gone) return this.observer.done(499);
+    const text = JSON.stringify({
+      error: 'bad_gateway',
+      error_description: `the upstream MCP server is unreachable (${(err as { code?: string }).code ?? 'error'})`,
+    });
+    if (!res.headersSent) {
+      res.writeHead(502, {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(text),
+      });
+    }
+    res.end(text);
+    this.observer.done(502);
+  }
+
+  /** The client's response closed: finished, or the client went away. */
+  closed(): void {
+    if (!this.res.writableFinished) {
+      this.gone = true;
+      this.controller?.abort(new ClientGoneError('the client went away'));
+    }
+    // before the upstream answered, onResponseError reports (499)
+    if (this.status === 0 || this.reported) return;
+    this.reported = true;
+    this.observer.done(this.status);
+  }
+}
+
+/** The one 'close' listener of every forwarded response (`this` is the response). */
+function onResponseClose(this: Tracked): void {
+  this[kExchange]?.closed();
+}
+
 /** Forwards; reports to `observer` (exactly one of `done` or `failed`). */
 export function forward(
   u: Upstream,
@@ -226,76 +305,23 @@ export function forward(
   target: string,
   observer: ForwardObserver,
 ): void {
-  const gone = new ClientGone();
-  let body: Dispatcher.ResponseData['body'] | undefined;
-  let status = 0;
-  // One listener for the response's end. A client that goes away aborts the
-  // upstream request (and its SSE stream); once the answer is streamed, or
-  // cut, the exchange is over.
-  const onClose = () => {
-    if (!res.writableFinished) gone.abort();
-    if (body === undefined) return; // no answer yet: the request's callback reports
-    if (!body.destroyed && !body.readableEnded) body.destroy();
-    observer.done(status);
-  };
-  res.on('close', onClose);
+  const exchange = new Exchange(res, observer);
+  // A client that goes away aborts the upstream request (and its SSE stream);
+  // once the answer is streamed, or cut, the exchange is over.
+  (res as Tracked)[kExchange] = exchange;
+  res.on('close', onResponseClose);
   headers.host = u.host;
   const hasBody =
     req.headers['content-length'] !== undefined
       ? req.headers['content-length'] !== '0'
       : req.headers['transfer-encoding'] !== undefined;
-  const started = performance.now();
-  u.pool.request(
+  u.pool.dispatch(
     {
       path: upstreamPath(u, target),
       method: req.method as 'GET',
       headers,
       body: hasBody ? req : null,
-      signal: gone as unknown as EventEmitter,
     },
-    (err, data) => {
-      if (err) {
-        res.off('close', onClose);
-        if (gone.aborted) return observer.done(499);
-        const text = JSON.stringify({
-          error: 'bad_gateway',
-          error_description: `the upstream MCP server is unreachable (${(err as { code?: string }).code ?? 'error'})`,
-        });
-        if (!res.headersSent) {
-          res.writeHead(502, {
-            'content-type': 'application/json',
-            'content-length': Buffer.byteLength(text),
-          });
-        }
-        res.end(text);
-        return observer.done(502);
-      }
-      const answer = data.body;
-      try {
-        status = data.statusCode;
-        observer.upstreamHeaders(performance.now() - started);
-        res.writeHead(status, stripHopByHop(data.headers));
-        // Send the headers now: an SSE stream may not produce a byte for a while.
-        if (String(data.headers['content-type'] ?? '').startsWith('text/event-stream'))
-          res.flushHeaders();
-      } catch (e) {
-        res.off('close', onClose);
-        answer.destroy();
-        return observer.failed(res, e);
-      }
-      // .pipe() rather than stream.pipeline(): pipeline allocates an AbortController
-      // (and a DOMException when it ends) per response, which showed in the profile.
-      // What pipeline did for us is done here: an upstream that breaks off closes
-      // the client's response; a client that leaves aborts the upstream (onClose).
-      answer.on('error', () => res.destroy());
-      if (res.closed) {
-        // The client left while the upstream was answering (onClose has run).
-        res.off('close', onClose);
-        answer.destroy();
-        return observer.done(status);
-      }
-      body = answer;
-      answer.pipe(res);
-    },
+    exchange,
   );
 }
