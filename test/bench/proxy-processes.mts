@@ -1,7 +1,7 @@
 // The proxy benchmark as a user would measure it: every server in its own
 // process, on 127.0.0.1, the load from wrk (autocannon where wrk is absent).
 //
-//   bare     node:http + undici Pool with the reference proxy's settings (the yardstick)
+//   bare     node:http + the reference proxy's forward() and Pool settings, no token work (the yardstick)
 //   warm     the reference proxy by its CLI: JWT verified once, exchange cached
 //   compat   the reference proxy with --compat toolhive: verify + exchange per request
 //   thv      the real `thv proxy` with the same flags (only where it can run: see below)
