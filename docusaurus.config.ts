@@ -5,8 +5,10 @@ import { withAaContrast } from './src/prism/accessibleTheme';
 import sampleVerification from './src/remark/sampleVerification';
 import doctestReport from './src/plugins/doctest-report';
 import mermaidChunk from './src/plugins/mermaid-chunk';
+import entryChunks from './src/plugins/entry-chunks';
 import codeHighlight, { CLASS_ONLY_THEME } from './src/plugins/code-highlight';
 import codeTokens from './src/remark/codeTokens';
+import { ssrTemplate } from './src/ssrTemplate';
 
 // Stock themes fail axe color-contrast; same hues at AA contrast.
 const codeThemes = {
@@ -28,6 +30,9 @@ const config: Config = {
   // The banner is an inline script on the home page; the site is served at
   // the root, so it has nothing to warn about, and the CSP stays hash-only.
   baseUrlIssueBanner: false,
+  // Docusaurus's page template, with the entry scripts started after the
+  // first paint instead of before it (src/ssrTemplate.ts).
+  ssrTemplate,
 
   onBrokenLinks: 'throw',
   onBrokenAnchors: 'throw',
@@ -58,6 +63,7 @@ const config: Config = {
   plugins: [
     doctestReport as PluginModule,
     mermaidChunk,
+    entryChunks,
     [codeHighlight as PluginModule, codeThemes],
   ],
 
