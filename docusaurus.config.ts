@@ -55,7 +55,8 @@ const config: Config = {
   },
 
   // The doctest report, read on every build (see src/plugins/doctest-report).
-  // Mermaid's code in its own async chunk, not in `common` (src/plugins/mermaid-chunk).
+  // Mermaid's code in its own async chunk, not in `common`, and not in the
+  // server bundle (src/plugins/mermaid-chunk).
   // Link prefetching in idle time, not while the page starts (src/client/idlePrefetch).
   clientModules: ['./src/client/idlePrefetch.ts'],
 
