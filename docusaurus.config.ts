@@ -9,6 +9,7 @@ import entryChunks from './src/plugins/entry-chunks';
 import codeHighlight, { CLASS_ONLY_THEME } from './src/plugins/code-highlight';
 import codeTokens from './src/remark/codeTokens';
 import { ssrTemplate } from './src/ssrTemplate';
+import postcssNoConfig from './src/plugins/postcss-no-config';
 
 // Stock themes fail axe color-contrast; same hues at AA contrast.
 const codeThemes = {
@@ -60,11 +61,13 @@ const config: Config = {
   // Link prefetching in idle time, not while the page starts (src/client/idlePrefetch).
   clientModules: ['./src/client/idlePrefetch.ts'],
 
+  // No search for a PostCSS config file (src/plugins/postcss-no-config).
   // Code highlighted at build time and coloured by CSS (src/plugins/code-highlight).
   plugins: [
     doctestReport as PluginModule,
     mermaidChunk,
     entryChunks,
+    postcssNoConfig,
     [codeHighlight as PluginModule, codeThemes],
   ],
 

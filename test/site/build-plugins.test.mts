@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Configuration } from 'webpack';
 import type { ConfigureWebpackUtils } from '@docusaurus/types';
 import mermaidChunkPlugin from '../../src/plugins/mermaid-chunk/index.ts';
+import postcssNoConfigPlugin from '../../src/plugins/postcss-no-config/index.ts';
 
 type WebpackConfig = Record<string, unknown> & {
   resolve?: { alias?: Record<string, unknown> };
@@ -31,5 +32,14 @@ describe('mermaid-chunk', () => {
     expect(client.optimization?.splitChunks?.cacheGroups?.mermaid).toMatchObject({
       chunks: 'async',
     });
+  });
+});
+
+describe('postcss-no-config', () => {
+  it('turns postcss-loader’s config file search off and keeps Docusaurus’s plugins', () => {
+    const plugin = postcssNoConfigPlugin();
+    const plugins = [['postcss-preset-env', {}]];
+    const options = plugin.configurePostCss?.({ ident: 'postcss', plugins });
+    expect(options).toEqual({ ident: 'postcss', plugins, config: false });
   });
 });
