@@ -16,9 +16,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { unified } from 'unified';
-import remarkParse from 'remark-parse';
-import remarkMdx from 'remark-mdx';
 import { visit } from 'unist-util-visit';
 import type { Code, Root, RootContent } from 'mdast';
 
@@ -61,10 +58,22 @@ function jsx(name: string, attributes: Record<string, string>): MdxJsxFlowElemen
   };
 }
 
-const partialParser = unified().use(remarkParse).use(remarkMdx);
+/** Parses a partial's text into mdast. */
+type Parse = (text: string) => Root;
+
+/** The part of the unified processor (the plugin's `this`) used here. */
+interface Parser {
+  parse(text: string): unknown;
+}
 
 /** `file#hash` of every sample in `tree`, then in the .mdx partials it imports. */
-function samplesOf(tree: Root, file: string, siteDir: string, seen: Set<string>): string[] {
+function samplesOf(
+  tree: Root,
+  file: string,
+  siteDir: string,
+  seen: Set<string>,
+  parse: Parse,
+): string[] {
   const ids: string[] = [];
   const relative = toPosix(path.relative(siteDir, file));
   visit(tree, 'code', (node: Code) => {
@@ -76,14 +85,21 @@ function samplesOf(tree: Root, file: string, siteDir: string, seen: Set<string>)
       const partial = path.resolve(path.dirname(file), match[1] ?? '');
       if (seen.has(partial) || !existsSync(partial)) continue;
       seen.add(partial);
-      const parsed = partialParser.parse(readFileSync(partial, 'utf8')) as Root;
-      ids.push(...samplesOf(parsed, partial, siteDir, seen));
+      ids.push(...samplesOf(parse(readFileSync(partial, 'utf8')), partial, siteDir, seen, parse));
     }
   }
   return ids;
 }
 
-export default function sampleVerification(options: SampleVerificationOptions) {
+// Partials are parsed by the processor this plugin is attached to (`this`):
+// the page's own MDX parser, with Docusaurus's syntax extensions. A parser of
+// our own (unified + remark-parse + remark-mdx imported here) would be loaded
+// with docusaurus.config.ts, through jiti, which transpiles each of those ESM
+// packages with Babel: ≈170 modules and ≈2.5 s of CPU on a machine whose
+// jiti cache (os.tmpdir()/node-jiti, which `docusaurus clear` leaves) is
+// empty, as on Vercel and CI.
+export default function sampleVerification(this: Parser, options: SampleVerificationOptions) {
+  const parse: Parse = (text) => this.parse(text) as Root;
   return (tree: Root, vfile: VFile): void => {
     const file = vfile.path;
     if (!file) return;
@@ -113,7 +129,7 @@ export default function sampleVerification(options: SampleVerificationOptions) {
     });
 
     if (path.basename(file).startsWith('_')) return;
-    const samples = samplesOf(tree, file, options.siteDir, new Set([file]));
+    const samples = samplesOf(tree, file, options.siteDir, new Set([file]), parse);
     if (samples.length === 0) return;
     // After front matter, imports and a leading `# Title` (Docusaurus reads it as the page title).
     let at = 0;

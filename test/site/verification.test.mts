@@ -29,7 +29,7 @@ function docsPages(dir = path.join(root, 'docs')): string[] {
 function siteSamples(file: string): { summary: string[]; badges: string[] } {
   const processor = unified().use(remarkParse).use(remarkMdx).use(remarkFrontmatter, ['yaml']);
   const tree = processor.parse(readFileSync(file, 'utf8')) as Root;
-  sampleVerification({ siteDir: root })(tree, { path: file });
+  sampleVerification.call(processor, { siteDir: root })(tree, { path: file });
   const badges: string[] = [];
   let summary: string[] = [];
   visit(tree, (node) => {
