@@ -15,40 +15,20 @@ import {
   type RunningExampleMcpServer,
 } from '../../scripts/example-mcp-server/mcp-server.mts';
 import { startProxy, type RunningProxy } from '../../scripts/token-exchange-proxy/index.mts';
-import {
-  BACKEND_AUDIENCE,
-  EXCHANGE_CLIENT_SECRET,
-  fixtureAuth,
-  startFixtureIdp,
-  type FixtureIdp,
-} from './helpers/fixture-idp.mts';
+import { BACKEND_AUDIENCE, fixtureAuth } from './helpers/fixture-idp.mts';
 import { LogCapture } from './helpers/log-capture.mts';
 import { toolText } from './helpers/mcp-client.mts';
-import { startRecordingUpstream, type RecordingUpstream } from './helpers/upstream.mts';
+import { startProxyFixture, type ProxyFixture } from './helpers/proxy-fixture.mts';
 
-let idp: FixtureIdp;
-let upstream: RecordingUpstream;
-let proxy: RunningProxy;
-let token: string;
 const log = new LogCapture();
+let fx: ProxyFixture;
+let { idp, upstream, proxy, token } = {} as ProxyFixture;
 
 beforeAll(async () => {
-  idp = await startFixtureIdp();
-  upstream = await startRecordingUpstream();
-  proxy = await startProxy({
-    name: 'stream',
-    targetUri: upstream.url,
-    ...fixtureAuth(idp),
-    logDestination: log,
-  });
-  token = await idp.mint();
+  fx = await startProxyFixture('stream', log);
+  ({ idp, upstream, proxy, token } = fx);
 });
-afterAll(async () => {
-  await proxy.close();
-  await upstream.close();
-  await idp.close();
-  log.expectNoSecrets([token, EXCHANGE_CLIENT_SECRET]);
-});
+afterAll(() => fx.close());
 
 describe('streamable HTTP details', () => {
   it('an SSE event reaches the client before the upstream sends the next one (no buffering)', async () => {

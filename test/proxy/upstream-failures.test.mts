@@ -11,38 +11,19 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProxy, type RunningProxy } from '../../scripts/token-exchange-proxy/index.mts';
-import {
-  EXCHANGE_CLIENT_SECRET,
-  fixtureAuth,
-  startFixtureIdp,
-  type FixtureIdp,
-} from './helpers/fixture-idp.mts';
+import { fixtureAuth } from './helpers/fixture-idp.mts';
 import { LogCapture } from './helpers/log-capture.mts';
-import { startRecordingUpstream, type RecordingUpstream } from './helpers/upstream.mts';
+import { startProxyFixture, type ProxyFixture } from './helpers/proxy-fixture.mts';
 
-let idp: FixtureIdp;
-let upstream: RecordingUpstream;
-let proxy: RunningProxy;
-let token: string;
 const log = new LogCapture();
+let fx: ProxyFixture;
+let { idp, upstream, proxy, token } = {} as ProxyFixture;
 
 beforeAll(async () => {
-  idp = await startFixtureIdp();
-  upstream = await startRecordingUpstream();
-  proxy = await startProxy({
-    name: 'failures',
-    targetUri: upstream.url,
-    ...fixtureAuth(idp),
-    logDestination: log,
-  });
-  token = await idp.mint();
+  fx = await startProxyFixture('failures', log);
+  ({ idp, upstream, proxy, token } = fx);
 });
-afterAll(async () => {
-  await proxy.close();
-  await upstream.close();
-  await idp.close();
-  log.expectNoSecrets([token, EXCHANGE_CLIENT_SECRET]);
-});
+afterAll(() => fx.close());
 
 /** proxy_responses_total for one status, as /metrics shows it (0 when absent). */
 async function responses(p: RunningProxy, status: number): Promise<number> {
