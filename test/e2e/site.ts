@@ -3,7 +3,7 @@
 // or failed request, and waiting for React hydration.
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { test as base, expect, type Page } from '@playwright/test';
+import { test as base, expect, type Page, type Request } from '@playwright/test';
 
 export const root = path.resolve(__dirname, '../..');
 export const buildDir = path.join(root, 'build');
@@ -61,7 +61,28 @@ export async function waitForHydration(page: Page): Promise<void> {
   await page.waitForFunction(() => document.documentElement.dataset.hasHydrated === 'true');
 }
 
+/** Requests each page has started and not yet finished (kept by the problems fixture). */
+const inFlight = new WeakMap<Page, Set<Request>>();
+
+/**
+ * Waits until every request the page started has ended. Leaving a page cuts
+ * short the route chunks its visible links prefetch (net::ERR_ABORTED), which
+ * the problems fixture would report; settling first means every aborted
+ * request it reports is one the page itself lost.
+ */
+export async function settle(page: Page): Promise<void> {
+  const open = inFlight.get(page);
+  if (!open) return;
+  await expect
+    .poll(() => [...open].map((r) => r.url()), {
+      message: 'requests the page has not finished',
+      timeout: 15_000,
+    })
+    .toEqual([]);
+}
+
 export async function gotoHydrated(page: Page, route: string): Promise<void> {
+  await settle(page);
   const response = await page.goto(route);
   expect(response?.status(), `${route} answers 200`).toBe(200);
   await waitForHydration(page);
@@ -94,15 +115,20 @@ export const test = base.extend<{ problems: Problems }>({
   problems: [
     async ({ page }, use) => {
       const problems: Problems = { list: [] };
+      const open = new Set<Request>();
+      inFlight.set(page, open);
+      page.on('request', (request) => open.add(request));
+      page.on('requestfinished', (request) => open.delete(request));
       page.on('console', (msg) => {
         if (msg.type() === 'error') problems.list.push(`console error: ${msg.text()}`);
       });
       page.on('pageerror', (error) => problems.list.push(`page error: ${error.message}`));
-      page.on('requestfailed', (request) =>
+      page.on('requestfailed', (request) => {
+        open.delete(request);
         problems.list.push(
           `request failed: ${request.url()} (${request.failure()?.errorText ?? 'unknown'})`,
-        ),
-      );
+        );
+      });
       page.on('response', (response) => {
         if (response.status() >= 400) {
           problems.list.push(`HTTP ${response.status()}: ${response.url()}`);
