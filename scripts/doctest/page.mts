@@ -137,7 +137,14 @@ export async function runPage(
     if (verified || !plan.verify) return;
     verified = true;
     await ctx.shell(); // the hidden setup may start the page's proxy (a page without shell samples)
-    pageError ??= await pageWorld.verify(plan.verify);
+    const failed = await pageWorld.verify(plan.verify);
+    if (failed === undefined) return;
+    // say where: the plan's step, and the page's sample it runs after
+    const after = samples.find((x) => x.id === anchors.verifyAfter);
+    const at = after
+      ? `, after the sample at ${after.file}:${after.line}`
+      : ', after the last sample';
+    pageError ??= `${planRel} (verify${at}): ${failed.replace(/^verify: /, '')}`;
   };
   const failedSoFar = () =>
     results.some((r, i) => r.status === 'failed' && !deferred.some((d) => d.index === i));

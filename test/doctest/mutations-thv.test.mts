@@ -151,7 +151,7 @@ const MUTATIONS: Mutation[] = [
     replace: '```bash\nthv client register vscode\numask 077\n',
     expectAt: '```text doctest-output\n{\n  "url": "http://127.0.0.1:8080/mcp"',
     expectPageError:
-      /verify: the MCP SDK client could not connect to http:\/\/localhost:8080\/mcp: Protected resource http:\/\/127\.0\.0\.1:8080\/mcp does not match expected http:\/\/localhost:8080\/mcp/,
+      /\(verify, after the sample at [^)]+\): the MCP SDK client could not connect to http:\/\/localhost:8080\/mcp: Protected resource http:\/\/127\.0\.0\.1:8080\/mcp does not match expected http:\/\/localhost:8080\/mcp/,
   }),
 ];
 

@@ -131,6 +131,14 @@ describe('mutation self-tests', { timeout: 900_000 }, async () => {
       const failures = r.report.samples.filter(
         (s) => s.status === 'failed' && !/^not run: /.test(s.reason ?? ''),
       );
+      if (mut.expectPageError) {
+        const shown = JSON.stringify(failures.map((f) => `${f.file}:${f.failureLine} ${f.reason}`));
+        expect(failures, `no sample fails, the verify step does: ${shown}`).toEqual([]);
+        const error = r.report.pages[0]?.error ?? 'no page error';
+        expect(error).toMatch(mut.expectPageError);
+        expect(error).toContain(`after the sample at ${expectFile}:${expectLine}`);
+        return;
+      }
       const first = failures[0];
       expect(
         first ? `${first.failureFile ?? first.file}:${first.failureLine}` : 'no failure',

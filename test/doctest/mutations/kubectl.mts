@@ -8,6 +8,25 @@ const CLI_PLAN = CLI.replace(/\.mdx$/, '.doctest.yaml');
 
 export const KUBECTL_MUTATIONS: Mutation[] = [
   m({
+    // the operator's proxy writes the exchanged token into X-Backend-Token and forwards the
+    // client's own Authorization; the server, never told of the header (spec.env), reads that
+    kind: 'kubectl: custom token header the MCP server is not told of',
+    file: K8S,
+    find: '    audience: <BACKEND_AUDIENCE>\n    clientId: <EXCHANGE_CLIENT_ID>\n',
+    replace:
+      '    audience: <BACKEND_AUDIENCE>\n    clientId: <EXCHANGE_CLIENT_ID>\n    externalTokenHeaderName: X-Backend-Token\n',
+    // no sample on the page calls a tool: the plan's verify step after the session does
+    expectAt: '```text doctest-output doctest-id="mcp-session-opened"',
+    expectPageError:
+      /\(verify, after the sample at [^)]+\): tools\/call get_profile returned an error: .*backend answered 401/,
+    // told through the MCPServer's env (the example image's variable), the server reads it
+    fixedBy: {
+      find: '  transport: streamable-http\n  proxyPort: 8080\n',
+      replace:
+        '  transport: streamable-http\n  proxyPort: 8080\n  env:\n    - name: EXAMPLE_MCP_TOKEN_HEADER\n      value: X-Backend-Token\n',
+    },
+  }),
+  m({
     kind: 'kubectl: --timeout without a unit',
     file: K8S,
     find: 'mcpoidcconfig/mcp-idp --timeout=60s',

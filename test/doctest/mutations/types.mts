@@ -29,6 +29,12 @@ export interface Mutation {
    * change's).
    */
   fixedBy?: { find: string; replace: string };
+  /**
+   * The mistake shows only in the plan's verify step (the page's samples all
+   * pass): the page error must match this, and it must name the sample at
+   * `expectAt` as the one the step ran after.
+   */
+  expectPageError?: RegExp;
 }
 
 export const m = (x: Mutation) => x;
