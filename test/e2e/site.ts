@@ -65,10 +65,8 @@ export async function waitForHydration(page: Page): Promise<void> {
 const inFlight = new WeakMap<Page, Set<Request>>();
 
 /**
- * Waits until every request the page started has ended. Leaving a page cuts
- * short the route chunks its visible links prefetch (net::ERR_ABORTED), which
- * the problems fixture would report; settling first means every aborted
- * request it reports is one the page itself lost.
+ * Waits until every request the page started has ended, so that leaving it
+ * cuts nothing short that was already under way.
  */
 export async function settle(page: Page): Promise<void> {
   const open = inFlight.get(page);
@@ -117,7 +115,17 @@ export const test = base.extend<{ problems: Problems }>({
       const problems: Problems = { list: [] };
       const open = new Set<Request>();
       inFlight.set(page, open);
-      page.on('request', (request) => open.add(request));
+      // Which main-frame navigation each request started under: a request the
+      // page started before it navigated away, and aborted by leaving, is not
+      // the new page's problem (Docusaurus prefetches the route chunks of
+      // visible links when the browser is idle, also after settle()).
+      let navigation = 0;
+      const startedUnder = new WeakMap<Request, number>();
+      page.on('request', (request) => {
+        if (request.isNavigationRequest() && request.frame() === page.mainFrame()) navigation++;
+        else startedUnder.set(request, navigation);
+        open.add(request);
+      });
       page.on('requestfinished', (request) => open.delete(request));
       page.on('console', (msg) => {
         if (msg.type() === 'error') problems.list.push(`console error: ${msg.text()}`);
@@ -125,9 +133,10 @@ export const test = base.extend<{ problems: Problems }>({
       page.on('pageerror', (error) => problems.list.push(`page error: ${error.message}`));
       page.on('requestfailed', (request) => {
         open.delete(request);
-        problems.list.push(
-          `request failed: ${request.url()} (${request.failure()?.errorText ?? 'unknown'})`,
-        );
+        const error = request.failure()?.errorText;
+        const left = (startedUnder.get(request) ?? navigation) < navigation;
+        if (error === 'net::ERR_ABORTED' && left) return;
+        problems.list.push(`request failed: ${request.url()} (${error ?? 'unknown'})`);
       });
       page.on('response', (response) => {
         if (response.status() >= 400) {
