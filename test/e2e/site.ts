@@ -117,8 +117,8 @@ export const test = base.extend<{ problems: Problems }>({
       inFlight.set(page, open);
       // Which main-frame navigation each request started under: a request the
       // page started before it navigated away, and aborted by leaving, is not
-      // the new page's problem (Docusaurus prefetches the route chunks of
-      // visible links when the browser is idle, also after settle()).
+      // the new page's problem (Docusaurus's Link prefetches a route's chunks
+      // when the link comes into view, which can be after settle()).
       let navigation = 0;
       const startedUnder = new WeakMap<Request, number>();
       page.on('request', (request) => {
