@@ -61,26 +61,7 @@ export async function waitForHydration(page: Page): Promise<void> {
   await page.waitForFunction(() => document.documentElement.dataset.hasHydrated === 'true');
 }
 
-/** Requests each page has started and not yet finished (kept by the problems fixture). */
-const inFlight = new WeakMap<Page, Set<Request>>();
-
-/**
- * Waits until every request the page started has ended, so that leaving it
- * cuts nothing short that was already under way.
- */
-export async function settle(page: Page): Promise<void> {
-  const open = inFlight.get(page);
-  if (!open) return;
-  await expect
-    .poll(() => [...open].map((r) => r.url()), {
-      message: 'requests the page has not finished',
-      timeout: 15_000,
-    })
-    .toEqual([]);
-}
-
 export async function gotoHydrated(page: Page, route: string): Promise<void> {
-  await settle(page);
   const response = await page.goto(route);
   expect(response?.status(), `${route} answers 200`).toBe(200);
   await waitForHydration(page);
@@ -113,26 +94,21 @@ export const test = base.extend<{ problems: Problems }>({
   problems: [
     async ({ page }, use) => {
       const problems: Problems = { list: [] };
-      const open = new Set<Request>();
-      inFlight.set(page, open);
       // Which main-frame navigation each request started under: a request the
       // page started before it navigated away, and aborted by leaving, is not
       // the new page's problem (Docusaurus's Link prefetches a route's chunks
-      // when the link comes into view, which can be after settle()).
+      // when the link comes into view, and the next goto cuts them short).
       let navigation = 0;
       const startedUnder = new WeakMap<Request, number>();
       page.on('request', (request) => {
         if (request.isNavigationRequest() && request.frame() === page.mainFrame()) navigation++;
         else startedUnder.set(request, navigation);
-        open.add(request);
       });
-      page.on('requestfinished', (request) => open.delete(request));
       page.on('console', (msg) => {
         if (msg.type() === 'error') problems.list.push(`console error: ${msg.text()}`);
       });
       page.on('pageerror', (error) => problems.list.push(`page error: ${error.message}`));
       page.on('requestfailed', (request) => {
-        open.delete(request);
         const error = request.failure()?.errorText;
         const left = (startedUnder.get(request) ?? navigation) < navigation;
         if (error === 'net::ERR_ABORTED' && left) return;
