@@ -94,15 +94,22 @@ export const test = base.extend<{ problems: Problems }>({
   problems: [
     async ({ page }, use) => {
       const problems: Problems = { list: [] };
-      // Which main-frame navigation each request started under: a request the
-      // page started before it navigated away, and aborted by leaving, is not
-      // the new page's problem (Docusaurus's Link prefetches a route's chunks
-      // when the link comes into view, and the next goto cuts them short).
+      // Which document each request belongs to, counted by main-frame
+      // navigations: a request of a page being left, aborted by leaving it, is
+      // nobody's problem (Docusaurus's Link prefetches a route's chunks when
+      // the link comes into view, and the next goto cuts them short). Until
+      // the new document commits, the old one still runs and may start more.
       let navigation = 0;
+      let committing = false;
       const startedUnder = new WeakMap<Request, number>();
       page.on('request', (request) => {
-        if (request.isNavigationRequest() && request.frame() === page.mainFrame()) navigation++;
-        else startedUnder.set(request, navigation);
+        if (request.isNavigationRequest() && request.frame() === page.mainFrame()) {
+          navigation++;
+          committing = true;
+        } else startedUnder.set(request, committing ? navigation - 1 : navigation);
+      });
+      page.on('framenavigated', (frame) => {
+        if (frame === page.mainFrame()) committing = false;
       });
       page.on('console', (msg) => {
         if (msg.type() === 'error') problems.list.push(`console error: ${msg.text()}`);
